@@ -1,0 +1,213 @@
+"""Checked exercises: one declaration per exercise, read by the student's check,
+the tests and the instructor's grader alike.
+
+A student writes an answer into a named variable and calls ``lab.check("name", value)``.
+The answer is judged as *correct*, *blank* (still ``None``) or *wrong* (with a hint that
+points the way without giving the answer away).
+"""
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence
+
+BLANK = None  # what a student edition puts in every answer variable
+
+CORRECT, BLANK_STATUS, WRONG = "correct", "blank", "wrong"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A foreseeable wrong answer and the hint it deserves (e.g. forgot bits -> bytes)."""
+
+    value: Callable[[Any], Any]  # expected -> the value this mistake produces
+    hint: str
+
+
+@dataclass(frozen=True)
+class Number:
+    """A numeric answer judged with a relative tolerance (and an absolute one near zero)."""
+
+    rtol: float = 0.02
+    atol: float = 0.0
+
+    def describe(self) -> str:
+        return f"a number, accepted within {self.rtol:.0%} of the expected value"
+
+    def coerce(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            # NumPy scalars register as numbers.Real; 0-d arrays expose .item()
+            if hasattr(value, "item") and getattr(value, "shape", None) == ():
+                return self.coerce(value.item())
+            raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+        number = float(value)
+        if not math.isfinite(number):
+            raise TypeError(f"expected a finite number, got {value!r}")
+        return number
+
+    def matches(self, answer: Any, expected: Any) -> bool:
+        return math.isclose(self.coerce(answer), float(expected), rel_tol=self.rtol, abs_tol=self.atol)
+
+
+@dataclass(frozen=True)
+class WholeNumber(Number):
+    """A count or a power of ten: any whole-valued number type, judged exactly."""
+
+    rtol: float = 0.0
+
+    def describe(self) -> str:
+        return "a whole number"
+
+    def matches(self, answer: Any, expected: Any) -> bool:
+        number = self.coerce(answer)
+        if not number.is_integer():
+            raise TypeError(f"expected a whole number, got {answer!r}")
+        return number == float(expected)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a fixed set of options, compared case-insensitively."""
+
+    options: Sequence[str]
+
+    def describe(self) -> str:
+        return "one of: " + ", ".join(repr(o) for o in self.options)
+
+    def coerce(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise TypeError(f"expected text, one of {list(self.options)}, got {type(value).__name__}")
+        text = value.strip().lower()
+        allowed = {o.lower() for o in self.options}
+        if text not in allowed:
+            raise TypeError(f"{value!r} is not one of the options {list(self.options)}")
+        return text
+
+    def matches(self, answer: Any, expected: Any) -> bool:
+        return self.coerce(answer) == str(expected).lower()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One checked exercise: the variable the student fills, how it is judged, and hints."""
+
+    name: str  # the variable the student assigns, e.g. "people_per_camera"
+    prompt: str  # one line, for feedback files and listings
+    expected: Callable[[], Any]  # computed by the library, never typed twice
+    kind: Number | WholeNumber | Choice = field(default_factory=Number)
+    hint: str = ""
+    mistakes: tuple[Mistake, ...] = ()
+    points: int = 1
+
+    def expected_value(self) -> Any:
+        return self.expected()
+
+
+@dataclass(frozen=True)
+class Result:
+    exercise: str
+    status: str  # CORRECT, BLANK_STATUS or WRONG
+    message: str
+
+    @property
+    def correct(self) -> bool:
+        return self.status == CORRECT
+
+    def __str__(self) -> str:
+        mark = {CORRECT: "Correct", BLANK_STATUS: "Not answered yet", WRONG: "Not yet"}[self.status]
+        return f"[{self.exercise}] {mark}: {self.message}"
+
+    def __repr__(self) -> str:  # shown as a cell's plain-text output
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        colour = {CORRECT: "#1b7837", BLANK_STATUS: "#555555", WRONG: "#b35806"}[self.status]
+        return (
+            f'<div class="survlab-check survlab-{self.status}" role="status" '
+            f'style="border-left:4px solid {colour};padding:0.3em 0.8em;">'
+            f"{html.escape(str(self))}</div>"
+        )
+
+
+def judge(exercise: Exercise, answer: Any) -> Result:
+    """Judge one answer. Never raises on a student's value."""
+    if answer is BLANK or answer is Ellipsis:
+        return Result(exercise.name, BLANK_STATUS,
+                      f"put your answer in `{exercise.name}` (replace None) and run this cell again.")
+    expected = exercise.expected_value()
+    try:
+        if exercise.kind.matches(answer, expected):
+            return Result(exercise.name, CORRECT, "well done.")
+    except TypeError as err:
+        return Result(exercise.name, WRONG, f"{err}. The answer should be {exercise.kind.describe()}.")
+    for mistake in exercise.mistakes:
+        try:
+            if exercise.kind.matches(answer, mistake.value(expected)):
+                return Result(exercise.name, WRONG, mistake.hint)
+        except (TypeError, ZeroDivisionError):
+            continue
+    return Result(exercise.name, WRONG, exercise.hint or "check your working and try again.")
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A lab's exercises, declared once. Notebooks call ``lab.check``; the grader calls ``judge_all``."""
+
+    id: str
+    title: str
+    exercises: tuple[Exercise, ...]
+
+    def __post_init__(self) -> None:
+        names = [e.name for e in self.exercises]
+        if len(set(names)) != len(names):
+            raise ValueError(f"lab {self.id}: exercise names repeat: {names}")
+
+    @property
+    def answer_names(self) -> list[str]:
+        return [e.name for e in self.exercises]
+
+    def exercise(self, name: str) -> Exercise:
+        for e in self.exercises:
+            if e.name == name:
+                return e
+        raise KeyError(f"lab {self.id!r} has no exercise {name!r}; it has {self.answer_names}")
+
+    def check(self, name: str, answer: Any) -> Result:
+        return judge(self.exercise(name), answer)
+
+    def judge_all(self, answers: dict[str, Any]) -> list[Result]:
+        return [judge(e, answers.get(e.name, BLANK)) for e in self.exercises]
+
+    @property
+    def total_points(self) -> int:
+        return sum(e.points for e in self.exercises)
+
+
+def to_plain(value: Any) -> Any:
+    """An answer as plain JSON-able data, so it can leave a kernel and be judged elsewhere."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        return to_plain(value.item())
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if value is Ellipsis:
+        return None
+    return {"unsupported_type": type(value).__name__}
+
+
+def collect_answers(lab: Lab, namespace: dict[str, Any]) -> dict[str, Any]:
+    """Read a lab's answer variables out of a namespace (a kernel's globals) as plain data."""
+    return {name: to_plain(namespace.get(name, BLANK)) for name in lab.answer_names}
+
+
+def summary(results: Iterable[Result]) -> str:
+    results = list(results)
+    done = sum(r.correct for r in results)
+    return f"{done} of {len(results)} exercises correct"

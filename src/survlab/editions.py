@@ -1,0 +1,171 @@
+"""Student and instructor editions of a lab, made from its MyST Markdown source.
+
+A lab source marks each exercise with sphinx-exercise's gated syntax and puts the
+answer in a code cell between ``solution-start`` and ``solution-end``. The book shows
+that cell in a dropdown. The editions are plain Jupyter notebooks:
+
+- student: every solution cell becomes a blank answer cell (``name = None``), and no
+  solution text or code is left anywhere in the file, metadata included;
+- instructor: solutions kept, under a "Solution" heading.
+
+Either edition keeps the outputs (figures as embedded PNG) of the cells it leaves
+untouched, so a notebook downloaded from the site opens with its images and no network.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+
+from . import labs
+
+SOLUTION_TAG = "solution"
+BLANK_LINE = "{name} = None  # replace None with your answer"
+
+_FENCE = re.compile(r"^(?P<ticks>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=ticks)[ \t]*$\n?",
+                    re.M | re.S)
+_OPTION = re.compile(r"^:[\w-]+:[^\n]*\n", re.M)
+_ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<text>[^`<]*?)\s*(?:<(?P<target>[^>]*)>)?`")
+_CHECK_CALL = re.compile(r"\.check\(")
+
+
+class LabSourceError(ValueError):
+    """A lab source that cannot be turned into editions; the message names the file."""
+
+
+def read_lab_source(path: str | Path) -> nbformat.NotebookNode:
+    """Read a MyST Markdown lab with the same reader the book build uses."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    path = Path(path)
+    try:
+        return read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=path)
+    except Exception as err:  # the reader's own errors do not name the file
+        raise LabSourceError(f"{path}: cannot be read as a MyST notebook: {err}") from err
+
+
+def lab_id(nb: nbformat.NotebookNode, source: str | Path = "<notebook>") -> str:
+    try:
+        return nb.metadata["survlab"]["lab"]
+    except KeyError:
+        raise LabSourceError(f"{source}: metadata has no 'survlab: {{lab: ...}}' entry naming its lab") from None
+
+
+def assigned_names(code: str) -> list[str]:
+    """Top-level names a cell assigns, in order (the answers a solution cell sets)."""
+    names: list[str] = []
+    for node in ast.parse(code).body:
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        for target in targets:
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Name) and sub.id not in names:
+                    names.append(sub.id)
+    return names
+
+
+def _plain_roles(text: str) -> str:
+    def repl(m: re.Match) -> str:
+        if m["role"].startswith("cite"):
+            return f"[{m['text']}]"
+        return m["text"] or m["target"] or ""
+    return _ROLE.sub(repl, text)
+
+
+class _Converter:
+    """Walks a lab's cells once, turning MyST-only syntax into plain Markdown."""
+
+    def __init__(self, student: bool, answer_names: list[str], source: str):
+        self.student = student
+        self.answer_names = answer_names
+        self.source = source
+        self.in_solution = False
+        self.exercise_count = 0
+        self.cells: list = []
+
+    def _keep(self) -> bool:
+        return not (self.in_solution and self.student)
+
+    def markdown(self, cell) -> None:
+        text = cell.source
+        pieces: list[str] = []
+        pos = 0
+        for m in _FENCE.finditer(text):
+            if self._keep():
+                pieces.append(text[pos:m.start()])
+            pos = m.end()
+            name = m["name"]
+            if name == "solution-start":
+                self.in_solution = True
+                if not self.student:
+                    pieces.append("**Solution.**\n")
+            elif name == "solution-end":
+                self.in_solution = False
+            elif not self._keep() or name == "exercise-end":
+                continue
+            elif name == "exercise-start":
+                self.exercise_count += 1
+                title = m["arg"].strip()
+                pieces.append(f"**Exercise {self.exercise_count}{': ' + title if title else ''}.**\n")
+            else:  # admonitions and the like: a bold title, then the body
+                body = _OPTION.sub("", m["body"]).strip()
+                title = m["arg"].strip() or name.replace("-", " ").capitalize()
+                pieces.append(f"**{title}.** {body}\n")
+        if self._keep():
+            pieces.append(text[pos:])
+        out = _plain_roles("".join(pieces)).strip()
+        if out:
+            self.cells.append(nbformat.v4.new_markdown_cell(out))
+
+    def code(self, cell) -> None:
+        tags = cell.metadata.get("tags", [])
+        if SOLUTION_TAG in tags or self.in_solution:
+            if not self.student:
+                self.cells.append(_clean_code_cell(cell))
+                return
+            names = [n for n in assigned_names(cell.source) if n in self.answer_names]
+            if not names:
+                raise LabSourceError(f"{self.source}: a solution cell assigns none of the lab's answer "
+                                     f"variables {self.answer_names}:\n{cell.source}")
+            self.cells.append(nbformat.v4.new_code_cell("\n".join(BLANK_LINE.format(name=n) for n in names)))
+            return
+        new = _clean_code_cell(cell)
+        if self.student and _CHECK_CALL.search(cell.source):
+            new.outputs = []  # the built page ran the solution; a student has not answered yet
+            new.execution_count = None
+        self.cells.append(new)
+
+
+def _clean_code_cell(cell):
+    new = nbformat.v4.new_code_cell(cell.source)
+    new.outputs = copy.deepcopy(cell.get("outputs", []))
+    new.execution_count = cell.get("execution_count")
+    tags = [t for t in cell.metadata.get("tags", []) if t != SOLUTION_TAG]
+    if tags:
+        new.metadata["tags"] = tags
+    return new
+
+
+def make_edition(nb: nbformat.NotebookNode, *, student: bool, source: str | Path = "<notebook>") -> nbformat.NotebookNode:
+    """The student (blank answers) or instructor (solutions) edition of a lab notebook."""
+    lab = labs.get(lab_id(nb, source))
+    conv = _Converter(student, lab.answer_names, str(source))
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            conv.markdown(cell)
+        elif cell.cell_type == "code":
+            conv.code(cell)
+    if conv.in_solution:
+        raise LabSourceError(f"{source}: a solution-start has no matching solution-end")
+    out = nbformat.v4.new_notebook()
+    out.cells = conv.cells
+    out.metadata = {
+        "kernelspec": nb.metadata.get("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}),
+        "language_info": {"name": "python"},
+        "survlab": {"lab": lab.id, "edition": "student" if student else "instructor"},
+    }
+    nbformat.validate(out)
+    return out

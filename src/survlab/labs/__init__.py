@@ -1,0 +1,21 @@
+"""The labs' exercise declarations, one module per lab, found by id."""
+from __future__ import annotations
+
+import importlib
+
+from ..checks import Lab
+
+# lab id -> module; a notebook names its lab id in its metadata (survlab: {lab: ...}).
+_MODULES = {
+    "getting-started": "survlab.labs.getting_started",
+}
+
+
+def get(lab_id: str) -> Lab:
+    if lab_id not in _MODULES:
+        raise KeyError(f"unknown lab {lab_id!r}; known labs: {sorted(_MODULES)}")
+    return importlib.import_module(_MODULES[lab_id]).LAB
+
+
+def all_labs() -> list[Lab]:
+    return [get(lab_id) for lab_id in _MODULES]

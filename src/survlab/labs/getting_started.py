@@ -1,0 +1,90 @@
+"""Lab 0, Getting started with checked labs: orders of magnitude.
+
+Every number here is hypothetical, chosen to be of a plausible size for a large city;
+none describes a real place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import magnitudes
+from ..checks import Exercise, Lab, Mistake, Number, WholeNumber
+
+
+@dataclass(frozen=True)
+class Scenario:
+    population: int = 3_000_000  # people in a hypothetical city
+    cameras: int = 15_000  # cameras in it
+    bitrate_mbps: float = 2.0  # one camera's video stream
+    gallery: int = 2_000_000  # enrolled faces a search is compared against
+    searches_per_day: int = 5_000  # face searches run in a day
+    phone_storage_gb: float = 64.0  # a mid-range phone's storage
+
+
+SCENARIO = Scenario()
+
+
+def people_per_camera(s: Scenario = SCENARIO) -> float:
+    return s.population / s.cameras
+
+
+def camera_gb_per_day(s: Scenario = SCENARIO) -> float:
+    return magnitudes.video_bytes(s.bitrate_mbps, magnitudes.SECONDS_PER_DAY) / 1e9
+
+
+def comparisons_per_day(s: Scenario = SCENARIO) -> float:
+    return magnitudes.comparisons(s.searches_per_day, s.gallery)
+
+
+def city_storage_vs_phone(s: Scenario = SCENARIO) -> int:
+    """Which power of ten separates a day of the whole city's video from one phone?"""
+    city_gb = camera_gb_per_day(s) * s.cameras
+    return round(magnitudes.orders_apart(city_gb, s.phone_storage_gb))
+
+
+def _one_camera_vs_phone(s: Scenario = SCENARIO) -> int:
+    return round(magnitudes.orders_apart(camera_gb_per_day(s), s.phone_storage_gb))
+
+
+LAB = Lab(
+    id="getting-started",
+    title="Getting started with checked labs",
+    exercises=(
+        Exercise(
+            name="people_per_camera",
+            prompt="How many people are there per camera in the hypothetical city?",
+            expected=people_per_camera,
+            kind=Number(rtol=0.01),
+            hint="divide the number of people by the number of cameras.",
+            mistakes=(Mistake(lambda e: 1 / e, "that is cameras per person: you divided the other way round."),),
+        ),
+        Exercise(
+            name="camera_gb_per_day",
+            prompt="How many gigabytes does one camera record in a day?",
+            expected=camera_gb_per_day,
+            kind=Number(rtol=0.02),
+            hint="megabits per second x seconds in a day gives megabits; convert to bytes, then to gigabytes.",
+            mistakes=(
+                Mistake(lambda e: e * 8, "that is gigabits, not gigabytes: a byte has 8 bits."),
+                Mistake(lambda e: e / 24, "that is one hour of video; a day has 86,400 seconds."),
+            ),
+        ),
+        Exercise(
+            name="comparisons_per_day",
+            prompt="How many one-to-one face comparisons do the day's searches make?",
+            expected=comparisons_per_day,
+            kind=Number(rtol=0.01),
+            hint="each search compares one face with every entry in the gallery.",
+            mistakes=(Mistake(lambda e: SCENARIO.searches_per_day + SCENARIO.gallery,
+                              "you added the two numbers; every search meets every gallery entry."),),
+        ),
+        Exercise(
+            name="orders_apart",
+            prompt="How many powers of ten separate a day of the city's video from one phone's storage?",
+            expected=city_storage_vs_phone,
+            kind=WholeNumber(),
+            hint="divide the city's gigabytes per day by the phone's gigabytes, take log10 and round it.",
+            mistakes=(Mistake(lambda e: _one_camera_vs_phone(), "compare the whole city's day, not one camera's, with the phone."),),
+        ),
+    ),
+)

@@ -1,0 +1,86 @@
+"""Run a lab notebook in a fresh kernel and read its answers out as plain data.
+
+The answers leave the kernel as JSON and are judged in the caller's process, so nothing
+a notebook does to the check functions inside its own kernel can change a verdict.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from . import labs
+
+
+class LabExecutionError(RuntimeError):
+    """A notebook failed to run; the message names the notebook and the cell."""
+
+
+@dataclass
+class Run:
+    notebook: nbformat.NotebookNode
+    answers: dict[str, Any]
+
+
+def _collect_cell(lab_id: str, marker: str) -> str:
+    # The last expression's repr is read back; a fresh marker per run cannot be forged in advance.
+    return (
+        "import json as _survlab_json\n"
+        "from survlab import labs as _survlab_labs\n"
+        "from survlab.checks import collect_answers as _survlab_collect\n"
+        f"'{marker}' + _survlab_json.dumps(_survlab_collect(_survlab_labs.get({lab_id!r}), globals()))"
+    )
+
+
+def _failing_cell(nb: nbformat.NotebookNode) -> tuple[int, str]:
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return index, cell.source
+    return -1, ""
+
+
+def execute(nb: nbformat.NotebookNode, cwd: str | Path, *, name: str = "<notebook>",
+            timeout: int = 120, kernel_name: str = "python3") -> nbformat.NotebookNode:
+    """Execute ``nb`` in place, in folder ``cwd``; raise LabExecutionError naming the cell that failed."""
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+                            resources={"metadata": {"path": str(cwd)}})
+    try:
+        client.execute()
+    except CellTimeoutError as err:
+        index, source = _failing_cell(nb)
+        raise LabExecutionError(f"{name}: a cell ran longer than {timeout} s: {err}") from err
+    except CellExecutionError as err:
+        index, source = _failing_cell(nb)
+        raise LabExecutionError(f"{name}: cell {index} raised {err.ename}: {err.evalue}\n--- cell source ---\n{source}") from err
+    except DeadKernelError as err:
+        raise LabExecutionError(f"{name}: the kernel died (out of memory?): {err}") from err
+    return nb
+
+
+def run_and_collect(nb: nbformat.NotebookNode, cwd: str | Path, *, name: str = "<notebook>",
+                    timeout: int = 120) -> Run:
+    """Execute a lab notebook, then read its answer variables out of the kernel as plain data."""
+    lab_id = nb.metadata["survlab"]["lab"]
+    labs.get(lab_id)  # fail early on an unknown lab
+    marker = f"SURVLAB-ANSWERS-{secrets.token_hex(8)}:"
+    nb = nbformat.from_dict(nb)  # a copy: the caller's notebook stays as it was
+    nb.cells.append(nbformat.v4.new_code_cell(_collect_cell(lab_id, marker)))
+    execute(nb, cwd, name=name, timeout=timeout)
+    collect = nb.cells.pop()
+    for out in collect.get("outputs", []):
+        text = out.get("data", {}).get("text/plain", "") if out.get("output_type") == "execute_result" else ""
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(value, str) and value.startswith(marker):
+            return Run(nb, json.loads(value[len(marker):]))
+    raise LabExecutionError(f"{name}: the answers could not be read back from the kernel")
