@@ -8,6 +8,10 @@ from ..checks import Lab
 # lab id -> module; a notebook names its lab id in its metadata (survlab: {lab: ...}).
 _MODULES = {
     "getting-started": "survlab.labs.getting_started",
+    "camera-network": "survlab.labs.camera_network",
+    "motion-detection": "survlab.labs.motion_detection",
+    "face-matching": "survlab.labs.face_matching",
+    "plate-trails": "survlab.labs.plate_trails",
 }
 
 
