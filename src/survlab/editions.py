@@ -169,3 +169,17 @@ def make_edition(nb: nbformat.NotebookNode, *, student: bool, source: str | Path
     }
     nbformat.validate(out)
     return out
+
+
+def lab_sources(notebooks_dir: str | Path) -> dict[str, Path]:
+    """Lab id -> MyST source, for every lab notebook in a folder (read from its metadata)."""
+    found: dict[str, Path] = {}
+    for path in sorted(Path(notebooks_dir).glob("*.md")):
+        nb = read_lab_source(path)
+        if "survlab" not in nb.metadata:
+            continue
+        lab = lab_id(nb, path)
+        if lab in found:
+            raise LabSourceError(f"{path}: lab id {lab!r} is already used by {found[lab]}")
+        found[lab] = path
+    return found

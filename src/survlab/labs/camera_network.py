@@ -1,4 +1,154 @@
-"""Lab exercise declarations (being written)."""
-from ..checks import Lab
+"""Lab 1, The arithmetic of a camera network: storage, uplink, power, viewers, and which binds first.
 
-LAB = Lab(id="camera-network", title="(being written)", exercises=())
+Every number here is hypothetical: a city, a budget and a camera of plausible sizes,
+chosen for teaching. None describes a real place or a real network.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..cameras import network
+from ..checks import Choice, Exercise, Lab, Mistake, Number, WholeNumber
+
+CITY = network.EXAMPLE_CITY  # 10,000 cameras at 2 Mbps, kept 30 days, 10 W each, 12 screens per viewer
+BUDGET = network.EXAMPLE_BUDGET  # 3,000 TB, 10 Gbit/s, 60 kW, 200 viewers on duty
+CITY_WITH_ANALYTICS = network.EXAMPLE_CITY_WITH_ANALYTICS  # people watch 1 feed in 20; servers add 10 W a camera
+
+RESOLUTION = "1080p"  # what each camera's sensor delivers
+FPS = 25  # frames per second
+
+
+def compression_ratio() -> float:
+    """How many times smaller the encoded stream is than the uncompressed one."""
+    width, height = network.RESOLUTIONS[RESOLUTION]
+    return network.raw_bitrate_mbps(width, height, FPS) / CITY.bitrate_mbps
+
+
+def storage_tb() -> float:
+    return network.totals(CITY)["storage"]
+
+
+def uplink_gbps() -> float:
+    return network.totals(CITY)["bandwidth"]
+
+
+def power_kw() -> float:
+    return network.totals(CITY)["power"]
+
+
+def viewers_needed() -> int:
+    return network.totals(CITY)["viewers"]
+
+
+def binding_limit() -> str:
+    return network.binding_limit(CITY, BUDGET)
+
+
+def binding_limit_with_analytics() -> str:
+    return network.binding_limit(CITY_WITH_ANALYTICS, BUDGET)
+
+
+def _loosest_limit() -> str:
+    """The resource allowing the most cameras: what a student gets by taking the maximum."""
+    allowed = network.cameras_allowed(CITY, BUDGET)
+    return max(network.LIMITS, key=lambda limit: allowed[limit])
+
+
+def _analytics_without_its_power() -> str:
+    """The binding limit if a student forgets the power the analytics servers draw."""
+    return network.binding_limit(replace(CITY_WITH_ANALYTICS, analytics_watts_per_camera=0.0), BUDGET)
+
+
+LAB = Lab(
+    id="camera-network",
+    title="The arithmetic of a camera network",
+    exercises=(
+        Exercise(
+            name="compression_ratio",
+            prompt="How many times smaller is one camera's 2 Mbps stream than its uncompressed video?",
+            expected=compression_ratio,
+            kind=Number(rtol=0.02),
+            hint="uncompressed bits per second = width x height x frames per second x bits per pixel; "
+                 "divide it by the encoded bitrate, with both in the same unit.",
+            mistakes=(
+                Mistake(lambda e: e / network.RAW_BITS_PER_PIXEL,
+                        "you counted pixels per second, not bits: each uncompressed pixel takes 24 bits."),
+                Mistake(lambda e: e / 8, "one of your two rates is in bytes; put both in bits per second."),
+                Mistake(lambda e: e / FPS, "that is one frame's bits; the stream carries 25 frames every second."),
+            ),
+        ),
+        Exercise(
+            name="storage_tb",
+            prompt="How many terabytes do the city's cameras fill in 30 days of continuous recording?",
+            expected=storage_tb,
+            kind=Number(rtol=0.02),
+            hint="one camera: megabits per second x seconds in 30 days, /8 for bytes; then times the cameras, "
+                 "and 10^12 bytes make a terabyte.",
+            mistakes=(
+                Mistake(lambda e: e * 8, "that is terabits: divide by 8 to turn bits into bytes."),
+                Mistake(lambda e: e / 30, "that is one day of footage; the city keeps 30 days."),
+                Mistake(lambda e: e * 1000, "that looks like gigabytes: a terabyte is 1,000 gigabytes."),
+                Mistake(lambda e: e / CITY.cameras, "that is one camera's 30 days; multiply by the number of cameras."),
+            ),
+        ),
+        Exercise(
+            name="uplink_gbps",
+            prompt="How many gigabits per second reach the centre if every camera streams there live?",
+            expected=uplink_gbps,
+            kind=Number(rtol=0.02),
+            hint="add up every camera's bitrate, then turn megabits into gigabits.",
+            mistakes=(
+                Mistake(lambda e: e / 8, "that is gigabytes per second; network links are rated in bits per second."),
+                Mistake(lambda e: e * 1000, "that is in megabits per second; a gigabit is 1,000 megabits."),
+            ),
+        ),
+        Exercise(
+            name="power_kw",
+            prompt="How many kilowatts does the whole network draw?",
+            expected=power_kw,
+            kind=Number(rtol=0.02),
+            hint="multiply the cameras by the watts each one draws, and 1,000 watts make a kilowatt.",
+            mistakes=(
+                Mistake(lambda e: e * 1000, "that is in watts; the question asks for kilowatts."),
+                Mistake(lambda e: e * 24, "that is energy over a day (kilowatt-hours); power is a rate, in kilowatts."),
+            ),
+        ),
+        Exercise(
+            name="viewers_needed",
+            prompt="How many people must be on duty at once to watch every feed live?",
+            expected=viewers_needed,
+            kind=WholeNumber(),
+            hint="each person follows a fixed number of screens; divide, and think about the remainder.",
+            mistakes=(
+                Mistake(lambda e: e - 1, "round up, not down: the screens left over still need someone to watch them."),
+                Mistake(lambda e: CITY.cameras, "that is one person per camera; each person is assumed to follow "
+                                                 "several screens at once."),
+            ),
+        ),
+        Exercise(
+            name="binding_limit",
+            prompt="Which budget runs out first as the city adds cameras?",
+            expected=binding_limit,
+            kind=Choice(network.LIMITS),
+            hint="for each resource, divide the budget by what one camera needs; the resource that allows "
+                 "the fewest cameras binds.",
+            mistakes=(
+                Mistake(lambda e: _loosest_limit(),
+                        "that budget allows the most cameras; the one that binds allows the fewest."),
+            ),
+        ),
+        Exercise(
+            name="binding_limit_with_analytics",
+            prompt="With analytics choosing which feeds people watch, which budget runs out first?",
+            expected=binding_limit_with_analytics,
+            kind=Choice(network.LIMITS),
+            hint="redo the four divisions with the new assumptions: fewer feeds to watch, more watts per camera.",
+            mistakes=(
+                Mistake(lambda e: binding_limit(),
+                        "people now watch only a share of the feeds: recompute how many cameras the viewers allow."),
+                Mistake(lambda e: _analytics_without_its_power(),
+                        "the software runs on computers too: add the analytics watts to each camera's power."),
+            ),
+        ),
+    ),
+)

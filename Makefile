@@ -1,0 +1,54 @@
+# Under Watch: build the course and run its tests. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+JB     := $(BIN)/jupyter-book
+BUILD_FLAGS := -W -n --keep-going
+STAMP  := $(VENV)/.installed
+
+.PHONY: help setup book html pdf test test-fast lock clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make book       build the whole course: site, PDF and notebook downloads (installs what it needs)"
+	@echo "make test       run every test: library, labs, site build, PDF (installs what it needs)"
+	@echo "make html|pdf   build one form of the book"
+	@echo "make test-fast  library and lab tests only (no book or PDF builds)"
+	@echo "make setup      install the Debian packages and the Python environment"
+	@echo "make lock       re-pin requirements.lock from requirements.in"
+	@echo "make clean      remove _build"
+
+setup: $(STAMP)
+	@scripts/install-system-packages.sh
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $@
+
+html: setup
+	$(JB) build . $(BUILD_FLAGS)
+
+pdf: setup
+	rm -rf _build/latex   # a failed LaTeX run leaves "Nothing to do" behind
+	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
+
+# The site links to the PDF at its root, so the PDF is copied in after both builds.
+book: html pdf
+	cp _build/latex/under-watch.pdf _build/html/under-watch.pdf
+	@echo "site: _build/html/index.html   PDF: _build/html/under-watch.pdf"
+
+test: setup
+	$(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q --ignore=tests/test_book.py --ignore=tests/test_pdf.py
+
+lock:
+	rm -rf /tmp/under-watch-lock && $(PYTHON) -m venv /tmp/under-watch-lock
+	/tmp/under-watch-lock/bin/pip install -q -r requirements.in
+	/tmp/under-watch-lock/bin/pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf _build

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# System packages the PDF (and the PDF tests) need. Skipped when they are present.
+set -euo pipefail
+PACKAGES=(texlive-latex-extra texlive-xetex texlive-fonts-recommended latexmk xindy
+          fonts-freefont-otf fonts-noto-cjk poppler-utils)
+
+if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+  # Not Debian: accept a by-hand install if the tools and fonts are there.
+  for tool in xelatex latexmk xindy pdftotext pdftoppm; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: see README, 'Without apt'" >&2; exit 1; }
+  done
+  for font in "FreeSerif" "Noto Serif CJK KR"; do
+    fc-list | grep -q "$font" || { echo "missing font $font: see README, 'Without apt'" >&2; exit 1; }
+  done
+  echo "system packages: tools and fonts present"
+  exit 0
+fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "system packages: installing ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

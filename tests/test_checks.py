@@ -1,0 +1,90 @@
+import numpy as np
+import pytest
+
+from survlab import checks
+from survlab.checks import Choice, Exercise, Lab, Mistake, Number, WholeNumber, judge
+
+
+def _exercise(**kw):
+    base = dict(name="x", prompt="?", expected=lambda: 200.0, kind=Number(rtol=0.01), hint="think again.")
+    base.update(kw)
+    return Exercise(**base)
+
+
+@pytest.mark.parametrize("answer", [200, 200.0, np.float32(200), np.int64(200), np.array(200.0), 201.9])
+def test_number_types_within_tolerance_are_correct(answer):
+    assert judge(_exercise(), answer).status == checks.CORRECT
+
+
+@pytest.mark.parametrize("answer", [203, 0, -200, 2000])
+def test_numbers_outside_tolerance_are_wrong_with_the_hint(answer):
+    result = judge(_exercise(), answer)
+    assert result.status == checks.WRONG and result.message == "think again."
+
+
+def test_none_and_ellipsis_are_blank_and_name_the_variable():
+    for blank in (None, ...):
+        result = judge(_exercise(), blank)
+        assert result.status == checks.BLANK_STATUS
+        assert "`x`" in result.message
+
+
+@pytest.mark.parametrize("answer", ["200", True, [200], float("nan"), float("inf")])
+def test_wrong_types_are_wrong_with_a_reason_not_a_crash(answer):
+    result = judge(_exercise(), answer)
+    assert result.status == checks.WRONG
+    assert "number" in result.message
+
+
+def test_a_declared_mistake_gets_its_own_hint():
+    ex = _exercise(mistakes=(Mistake(lambda e: e * 8, "bits, not bytes."),))
+    assert judge(ex, 1600).message == "bits, not bytes."
+    assert judge(ex, 999).message == "think again."
+
+
+def test_whole_numbers_are_exact_and_reject_fractions():
+    ex = _exercise(expected=lambda: 4, kind=WholeNumber())
+    assert judge(ex, 4).correct and judge(ex, np.int32(4)).correct and judge(ex, 4.0).correct
+    assert judge(ex, 5).status == checks.WRONG
+    assert "whole number" in judge(ex, 4.2).message
+
+
+def test_choice_is_case_insensitive_and_names_the_options():
+    ex = _exercise(expected=lambda: "power", kind=Choice(("storage", "power")))
+    assert judge(ex, " Power ").correct
+    assert judge(ex, "storage").status == checks.WRONG
+    assert "storage" in judge(ex, "banana").message
+
+
+def test_lab_rejects_repeated_names_and_unknown_exercises():
+    with pytest.raises(ValueError, match="repeat"):
+        Lab("l", "t", (_exercise(), _exercise()))
+    lab = Lab("l", "t", (_exercise(),))
+    with pytest.raises(KeyError, match="no exercise 'y'"):
+        lab.check("y", 1)
+
+
+def test_judge_all_treats_missing_answers_as_blank():
+    lab = Lab("l", "t", (_exercise(), _exercise(name="y")))
+    statuses = [r.status for r in lab.judge_all({"x": 200})]
+    assert statuses == [checks.CORRECT, checks.BLANK_STATUS]
+
+
+def test_to_plain_makes_json_data():
+    assert checks.to_plain(np.float64(1.5)) == 1.5 and type(checks.to_plain(np.int64(3))) is int
+    assert checks.to_plain(np.array(2.0)) == 2.0
+    assert checks.to_plain([np.int8(1), "a"]) == [1, "a"]
+    assert checks.to_plain(object()) == {"unsupported_type": "object"}
+
+
+def test_collect_answers_reads_only_declared_names():
+    lab = Lab("l", "t", (_exercise(),))
+    assert checks.collect_answers(lab, {"x": np.float32(2), "other": 5}) == {"x": 2.0}
+    assert checks.collect_answers(lab, {}) == {"x": None}
+
+
+def test_results_render_as_text_and_html():
+    result = judge(_exercise(), 200)
+    assert str(result).startswith("[x] Correct")
+    assert 'role="status"' in result._repr_html_()
+    assert checks.summary([result, judge(_exercise(), None)]) == "1 of 2 exercises correct"

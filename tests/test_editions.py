@@ -1,0 +1,128 @@
+"""Editions from a small MyST lab written here, so each rule is seen on its own."""
+import json
+import textwrap
+
+import nbformat
+import pytest
+
+from survlab import editions
+
+LAB = textwrap.dedent('''\
+    ---
+    jupytext:
+      text_representation:
+        format_name: myst
+    kernelspec:
+      name: python3
+      display_name: Python 3
+    survlab:
+      lab: getting-started
+    ---
+
+    # A lab
+
+    See the {term}`bitrate` and {cite:p}`williams2024panopticon`, or {doc}`the start <../book/index>`.
+
+    ```{code-cell} ipython3
+    x = 1
+    ```
+
+    ```{exercise-start}
+    :label: ex-a
+    ```
+    How many? Put it in `people_per_camera`.
+    ```{exercise-end}
+    ```
+
+    ```{solution-start} ex-a
+    :class: dropdown
+    ```
+    The secret explanation.
+    ```{code-cell} ipython3
+    :tags: [solution]
+    people_per_camera = 3_000_000 / 15_000
+    ```
+    ```{solution-end}
+    ```
+
+    ```{code-cell} ipython3
+    lab.check("people_per_camera", people_per_camera)
+    ```
+
+    :::{note}
+    A note body.
+    :::
+    ''')
+
+
+@pytest.fixture
+def source(tmp_path):
+    path = tmp_path / "lab.md"
+    path.write_text(LAB)
+    nb = editions.read_lab_source(path)
+    nb.cells[1].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBOR", "text/plain": "<Figure>"})]
+    nb.cells[-2].outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "Correct"})]
+    return nb
+
+
+def test_student_edition_blanks_answers_and_drops_solutions(source):
+    student = editions.make_edition(source, student=True)
+    text = json.dumps(student)
+    assert "people_per_camera = None  # replace None with your answer" in text
+    assert "3_000_000 / 15_000" not in text and "secret explanation" not in text
+    assert student.metadata["survlab"] == {"lab": "getting-started", "edition": "student"}
+
+
+def test_student_edition_keeps_figures_but_clears_check_outputs(source):
+    student = editions.make_edition(source, student=True)
+    code = [c for c in student.cells if c.cell_type == "code"]
+    assert code[0].outputs[0]["data"]["image/png"] == "iVBOR"
+    check = next(c for c in code if ".check(" in c.source)
+    assert check.outputs == []
+
+
+def test_myst_syntax_becomes_plain_markdown(source):
+    student = editions.make_edition(source, student=True)
+    md = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
+    assert "**Exercise 1.**" in md and "bitrate" in md and "[williams2024panopticon]" in md
+    assert "the start" in md and "**Note.** A note body." in md
+    assert "{" not in md
+
+
+def test_instructor_edition_keeps_solutions(source):
+    instructor = editions.make_edition(source, student=False)
+    text = json.dumps(instructor)
+    assert "3_000_000 / 15_000" in text and "**Solution.**" in text
+    assert instructor.metadata["survlab"]["edition"] == "instructor"
+
+
+def test_solution_cell_without_an_answer_variable_is_an_error_naming_the_file(source):
+    source.cells[3].source = "unrelated = 5"
+    with pytest.raises(editions.LabSourceError, match="lab.md.*assigns none"):
+        editions.make_edition(source, student=True, source="lab.md")
+
+
+def test_missing_lab_metadata_names_the_file(source):
+    del source.metadata["survlab"]
+    with pytest.raises(editions.LabSourceError, match="where.md"):
+        editions.make_edition(source, student=True, source="where.md")
+
+
+def test_unreadable_source_names_the_file(tmp_path):
+    bad = tmp_path / "broken.md"
+    bad.write_text("---\nkernelspec: [unclosed\n---\n")
+    with pytest.raises(editions.LabSourceError, match="broken.md"):
+        editions.read_lab_source(bad)
+
+
+def test_assigned_names_in_order():
+    assert editions.assigned_names("a = 1\nb, c = 2, 3\nd: int = 4\na += 1") == ["a", "b", "c", "d"]
+
+
+def test_lab_sources_finds_labs_by_metadata_and_rejects_duplicates(tmp_path):
+    (tmp_path / "one.md").write_text(LAB)
+    (tmp_path / "notes.md").write_text("# Not a lab\n")
+    assert list(editions.lab_sources(tmp_path)) == ["getting-started"]
+    (tmp_path / "two.md").write_text(LAB)
+    with pytest.raises(editions.LabSourceError, match="already used"):
+        editions.lab_sources(tmp_path)

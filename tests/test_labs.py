@@ -1,0 +1,157 @@
+"""Every lab, three ways, from its exercise declarations:
+the solution passes; the blank student edition runs and reports "not answered";
+wrong answers fail with a hint. Each lab runs offline, in its own folder, within a timeout."""
+from __future__ import annotations
+
+import ast
+import json
+
+import nbformat
+import pytest
+
+from conftest import NOTEBOOKS, OFFLINE_GUARD
+from survlab import checks, editions, labs, runner
+
+SOURCES = editions.lab_sources(NOTEBOOKS)
+LAB_IDS = sorted(SOURCES)
+TIMEOUT = 60  # seconds per cell; every lab is meant to run in seconds
+
+
+def _prepared(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = nbformat.from_dict(nb)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(OFFLINE_GUARD))
+    return nb
+
+
+def _run(nb, tmp_path, name):
+    return runner.run_and_collect(_prepared(nb), tmp_path, name=name, timeout=TIMEOUT)
+
+
+def _check_outputs(nb) -> str:
+    """The text every check cell printed, in order."""
+    texts = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and ".check(" in cell.source:
+            for out in cell.get("outputs", []):
+                texts.append(out.get("data", {}).get("text/plain", "") + out.get("text", ""))
+    return "\n".join(texts)
+
+
+def wrong_answer(exercise: checks.Exercise):
+    """A wrong answer for a test: a declared mistake if there is one, else a value off by a lot."""
+    expected = exercise.expected_value()
+    if exercise.mistakes:
+        return exercise.mistakes[0].value(expected), exercise.mistakes[0].hint
+    if isinstance(exercise.kind, checks.Choice):
+        other = next(o for o in exercise.kind.options if o.lower() != str(expected).lower())
+        return other, exercise.hint
+    if isinstance(exercise.kind, checks.WholeNumber):
+        return int(expected) + 7, exercise.hint
+    return float(expected) * 3 + 1, exercise.hint
+
+
+def test_every_registered_lab_has_one_notebook():
+    assert sorted(lab.id for lab in labs.all_labs()) == LAB_IDS
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_lab_declares_at_least_three_exercises_with_hints(lab_id):
+    lab = labs.get(lab_id)
+    assert len(lab.exercises) >= 3, f"{lab_id} declares {len(lab.exercises)} exercises; a lab needs at least 3"
+    for exercise in lab.exercises:
+        assert exercise.hint, f"{lab_id}.{exercise.name} has no hint"
+        assert exercise.expected_value() is not None
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_each_exercise_has_a_solution_and_a_check_cell(lab_id):
+    nb = editions.read_lab_source(SOURCES[lab_id])
+    lab = labs.get(lab_id)
+    solved = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and editions.SOLUTION_TAG in cell.metadata.get("tags", []):
+            solved.update(editions.assigned_names(cell.source))
+    checked = {node.args[0].value for cell in nb.cells if cell.cell_type == "code"
+               for node in ast.walk(ast.parse(cell.source))
+               if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "check"
+               and node.args and isinstance(node.args[0], ast.Constant)}
+    for name in lab.answer_names:
+        assert name in solved, f"{SOURCES[lab_id].name}: no solution cell assigns {name!r}"
+        assert name in checked, f"{SOURCES[lab_id].name}: no cell calls lab.check({name!r}, ...)"
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_answers_are_read_only_by_their_check_cells(lab_id):
+    """Otherwise the blank student edition would crash on None."""
+    nb = editions.read_lab_source(SOURCES[lab_id])
+    answers = set(labs.get(lab_id).answer_names)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or editions.SOLUTION_TAG in cell.metadata.get("tags", []):
+            continue
+        if ".check(" in cell.source:
+            continue
+        used = {n.id for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Name)}
+        assert not used & answers, f"{SOURCES[lab_id].name}: a non-check cell reads {used & answers}:\n{cell.source}"
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_solution_passes_every_check(lab_id, tmp_path):
+    nb = editions.read_lab_source(SOURCES[lab_id])
+    run = _run(nb, tmp_path, SOURCES[lab_id].name)
+    results = labs.get(lab_id).judge_all(run.answers)
+    assert all(r.correct for r in results), [str(r) for r in results if not r.correct]
+    printed = _check_outputs(run.notebook)
+    assert printed.count("Correct") == len(results), printed
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_blank_student_edition_runs_and_reports_not_answered(lab_id, tmp_path):
+    student = editions.make_edition(editions.read_lab_source(SOURCES[lab_id]), student=True)
+    run = _run(student, tmp_path, f"student edition of {SOURCES[lab_id].name}")
+    results = labs.get(lab_id).judge_all(run.answers)
+    assert [r.status for r in results] == [checks.BLANK_STATUS] * len(results)
+    printed = _check_outputs(run.notebook)
+    assert printed.count("Not answered yet") == len(results), printed
+    assert "Correct" not in printed
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_wrong_answers_fail_with_a_hint(lab_id, tmp_path):
+    lab = labs.get(lab_id)
+    student = editions.make_edition(editions.read_lab_source(SOURCES[lab_id]), student=True)
+    wrong = {e.name: wrong_answer(e) for e in lab.exercises}
+    for cell in student.cells:  # fill each blank answer line with its wrong value
+        for name, (value, _) in wrong.items():
+            blank = editions.BLANK_LINE.format(name=name)
+            cell.source = cell.source.replace(blank, f"{name} = {value!r}")
+    run = _run(student, tmp_path, f"wrong answers in {SOURCES[lab_id].name}")
+    results = {r.exercise: r for r in lab.judge_all(run.answers)}
+    printed = _check_outputs(run.notebook)
+    for name, (_, hint) in wrong.items():
+        assert results[name].status == checks.WRONG, f"{lab_id}.{name}: {wrong[name][0]!r} judged {results[name]}"
+        assert results[name].message == hint
+        assert hint in printed, f"{lab_id}.{name}: hint not shown in the notebook"
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_student_edition_carries_no_solution(lab_id):
+    source = editions.read_lab_source(SOURCES[lab_id])
+    student = editions.make_edition(source, student=True)
+    text = json.dumps(student)
+    for cell in source.cells:
+        if cell.cell_type == "code" and editions.SOLUTION_TAG in cell.metadata.get("tags", []):
+            for line in cell.source.splitlines():
+                if line.strip() and not line.strip().startswith(("import ", "from ", "#")):
+                    assert line.strip() not in text, f"solution line leaked into the student edition: {line!r}"
+    assert "solution-start" not in text and "{exercise" not in text
+    for cell in student.cells:
+        if cell.cell_type == "markdown":
+            assert "```{" not in cell.source and ":::{" not in cell.source, f"MyST directive left in:\n{cell.source}"
+
+
+def test_no_lab_source_stores_outputs():
+    for path in NOTEBOOKS.rglob("*.ipynb"):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        nb = nbformat.read(path, as_version=4)
+        assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), f"{path} stores outputs"
