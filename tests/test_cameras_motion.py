@@ -308,9 +308,9 @@ def test_plot_frames_labels_axes(scene):
 
 
 @pytest.mark.parametrize("method", ["difference", "background"])
-def test_plot_pipeline_has_five_labelled_panels(scene, method):
+def test_plot_pipeline_has_six_labelled_panels(scene, method):
     axes = motion.plot_pipeline(scene, 15, motion.Detector(method=method))
-    assert len(axes) == 5 and _all_axes_labelled(axes)
+    assert len(axes) == 6 and _all_axes_labelled(axes)
     with pytest.raises(ValueError):
         motion.plot_pipeline(scene, 0)
 

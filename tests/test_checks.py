@@ -80,7 +80,8 @@ def test_to_plain_makes_json_data():
 def test_collect_answers_reads_only_declared_names():
     lab = Lab("l", "t", (_exercise(),))
     assert checks.collect_answers(lab, {"x": np.float32(2), "other": 5}) == {"x": 2.0}
-    assert checks.collect_answers(lab, {}) == {"x": None}
+    assert checks.collect_answers(lab, {"x": None}) == {"x": None}
+    assert checks.collect_answers(lab, {}) == {}
 
 
 def test_results_render_as_text_and_html():

@@ -203,8 +203,9 @@ def to_plain(value: Any) -> Any:
 
 
 def collect_answers(lab: Lab, namespace: dict[str, Any]) -> dict[str, Any]:
-    """Read a lab's answer variables out of a namespace (a kernel's globals) as plain data."""
-    return {name: to_plain(namespace.get(name, BLANK)) for name in lab.answer_names}
+    """A lab's answer variables, as plain data, from a namespace (a kernel's globals).
+    A name the namespace lacks is left out, so a deleted answer cell can be told from a blank one."""
+    return {name: to_plain(namespace[name]) for name in lab.answer_names if name in namespace}
 
 
 def summary(results: Iterable[Result]) -> str:

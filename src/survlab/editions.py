@@ -183,3 +183,36 @@ def lab_sources(notebooks_dir: str | Path) -> dict[str, Path]:
             raise LabSourceError(f"{path}: lab id {lab!r} is already used by {found[lab]}")
         found[lab] = path
     return found
+
+
+def with_cached_outputs(nb: nbformat.NotebookNode, cache_path: str | Path | None) -> nbformat.NotebookNode:
+    """The notebook with the outputs the book build stored in its execution cache, if any."""
+    if not cache_path or not Path(cache_path).exists():
+        return nb
+    from jupyter_cache import get_cache
+
+    try:
+        _, merged = get_cache(str(cache_path)).merge_match_into_notebook(nb)
+        return merged
+    except KeyError:  # this version of the lab was not executed by the build
+        return nb
+
+
+def write_editions(notebooks_dir: str | Path, out_dir: str | Path, cache_path: str | Path | None = None) -> dict[str, Path]:
+    """Student and instructor editions of every lab, plus one zip per edition; returns the zips."""
+    import zipfile
+
+    out_dir = Path(out_dir)
+    zips = {}
+    sources = lab_sources(notebooks_dir)
+    for edition in ("student", "instructor"):
+        folder = out_dir / edition
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in sources.values():
+            nb = with_cached_outputs(read_lab_source(path), cache_path)
+            nbformat.write(make_edition(nb, student=edition == "student", source=path), folder / f"{path.stem}.ipynb")
+        zips[edition] = out_dir / f"under-watch-{edition}.zip"
+        with zipfile.ZipFile(zips[edition], "w", zipfile.ZIP_DEFLATED) as zf:
+            for file in sorted(folder.glob("*.ipynb")):
+                zf.write(file, f"under-watch-{edition}/{file.name}")
+    return zips

@@ -17,19 +17,6 @@ from . import editions
 logger = logging.getLogger(__name__)
 
 
-def _executed(app, nb):
-    from jupyter_cache import get_cache
-
-    cache_path = app.config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")
-    if not Path(cache_path).exists():
-        return nb
-    try:
-        _, merged = get_cache(cache_path).merge_match_into_notebook(nb)
-        return merged
-    except KeyError:  # not executed with the cache (e.g. execution off): no outputs to keep
-        return nb
-
-
 def add_student_download(app, pagename, templatename, context, doctree):
     source = Path(app.env.doc2path(pagename))
     if source.suffix != ".md" or not source.exists():
@@ -40,7 +27,8 @@ def add_student_download(app, pagename, templatename, context, doctree):
     nb = editions.read_lab_source(source)
     if "survlab" not in nb.metadata:
         return
-    student = editions.make_edition(_executed(app, nb), student=True, source=source)
+    cache = app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
+    student = editions.make_edition(editions.with_cached_outputs(nb, cache), student=True, source=source)
     target = Path(app.outdir, "_sources", pagename + ".ipynb")
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(student, target)

@@ -128,10 +128,11 @@ def _rotate_point(point: tuple[float, float], angle_deg: float, shape: tuple[int
 
 
 def image_variants(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FACE) -> list[Variant]:
-    """The image as shipped and six altered copies: what changes when light, pose, size or cover change.
+    """The image as shipped and seven altered copies: what changes when light, pose, size or cover change.
 
-    The copies: upside down, tilted 20 degrees, shrunk to half size, darkened to 30 %
-    brightness, the lower half of the face covered (as by a mask) and a band over the eyes.
+    The copies: upside down, tilted 20 degrees, shrunk to a half and to a third of its
+    size, darkened to 30 % brightness, the lower half of the face covered (as by a mask)
+    and a band over the eyes.
     """
     from skimage import transform
 
@@ -143,8 +144,11 @@ def image_variants(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FAC
     r, c = _rotate_point(face.centre, 20, gray.shape)
     variants.append(Variant("tilted 20°", transform.rotate(gray, 20),
                             FaceBox(round(r - face.height / 2), round(c - face.width / 2), face.width, face.height)))
-    variants.append(Variant("half size", transform.rescale(gray, 0.5),
-                            FaceBox(face.row // 2, face.col // 2, face.width // 2, face.height // 2)))
+    for divisor, label in ((2, "half"), (3, "a third")):
+        small = transform.rescale(gray, 1 / divisor)
+        variants.append(Variant(f"{label} size ({small.shape[1]} px)", small,
+                                FaceBox(face.row // divisor, face.col // divisor,
+                                        face.width // divisor, face.height // divisor)))
     variants.append(Variant("darkened", gray * 0.3, face))
     masked = gray.copy()
     masked[face.row + face.height // 2: face.row + face.height, face.col: face.col + face.width] = 0.5
@@ -187,10 +191,42 @@ def detect_in_variants(variants: Sequence[Variant] | None = None, **settings) ->
     return results
 
 
-def detection_table(results: Sequence[DetectionResult]) -> list[dict]:
+class Table(list):
+    """Rows of a small table (a list of dicts with the same keys) that show as a table in a notebook."""
+
+    def _cells(self) -> tuple[list[str], list[list[str]]]:
+        header = list(self[0]) if self else []
+        body = [[_format_cell(row[k]) for k in header] for row in self]
+        return header, body
+
+    def __repr__(self) -> str:
+        header, body = self._cells()
+        widths = [max(len(x) for x in col) for col in zip(header, *body)] if header else []
+        lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths))]
+        numeric = [all(isinstance(r[k], (int, float)) for r in self) for k in header]  # numbers align right
+        lines += ["  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric))
+                  for row in body]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        header, body = self._cells()
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in body)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _format_cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def detection_table(results: Sequence[DetectionResult]) -> Table:
     """The results as rows for display: boxes found, face found, false boxes."""
-    return [{"image": r.name, "boxes": len(r.boxes), "face found": "yes" if r.face_found else "no",
-             "false detections": r.false_boxes} for r in results]
+    return Table({"image": r.name, "boxes": len(r.boxes), "face found": "yes" if r.face_found else "no",
+             "false detections": r.false_boxes} for r in results)
 
 
 def plot_detections(image: np.ndarray, boxes: Sequence[FaceBox], face: FaceBox | None = None,
@@ -325,21 +361,26 @@ class ScoreSets:
 
 
 @lru_cache(maxsize=4)
-def comparison_scores(n_people: int = 2_000, dim: int = TEMPLATE_DIM, seed: int = SEED) -> ScoreSets:
-    """Enrol ``n_people`` synthetic people, take a second photo of each, compare every photo with every template.
+def comparison_scores(n_people: int = 2_000, photos_per_person: int = 10, dim: int = TEMPLATE_DIM,
+                      seed: int = SEED) -> ScoreSets:
+    """Enrol ``n_people`` synthetic people, take new photos of them, and score every comparison.
 
-    Each person's second photo against their own template gives one genuine score
-    (``n_people`` in all); against everyone else's, an impostor score
-    (``n_people * (n_people - 1)`` in all). Cached, so repeated calls are free;
-    treat the arrays as read-only.
+    Genuine scores: each of a person's ``photos_per_person`` new photos against their own
+    template (``n_people * photos_per_person`` in all). Impostor scores: each person's
+    first new photo against everyone else's template (``n_people * (n_people - 1)``).
+    Cached, so repeated calls are free; the arrays are read-only.
     """
     if n_people < 2:
         raise ValueError(f"need at least 2 people to make an impostor pair, got {n_people}")
+    if photos_per_person < 1:
+        raise ValueError(f"need at least one new photo per person, got {photos_per_person}")
     gallery = random_templates(n_people, dim, seed)
-    probes = noisy_copies(gallery, capture_noise(n_people, seed=seed + 2), seed=seed + 1)
-    scores = similarity_matrix(probes, gallery)
-    same = np.eye(n_people, dtype=bool)
-    genuine, impostor = scores[same], scores[~same]
+    owners = np.repeat(np.arange(n_people), photos_per_person)  # photo k belongs to person owners[k]
+    photos = noisy_copies(gallery[owners], capture_noise(owners.size, seed=seed + 2), seed=seed + 1)
+    genuine = np.einsum("ij,ij->i", photos, gallery[owners])  # row-wise cosine (all have length 1)
+    first_photos = photos[::photos_per_person]
+    scores = similarity_matrix(first_photos, gallery)
+    impostor = scores[~np.eye(n_people, dtype=bool)]
     genuine.flags.writeable = False
     impostor.flags.writeable = False
     return ScoreSets(genuine=genuine, impostor=impostor)
@@ -372,10 +413,10 @@ def threshold_for_false_match_rate(impostor_scores: np.ndarray, target: float) -
     return float(np.nextafter(scores[scores.size - allowed - 1], np.inf))
 
 
-def error_rates(scores: ScoreSets, thresholds: Sequence[float]) -> list[dict]:
+def error_rates(scores: ScoreSets, thresholds: Sequence[float]) -> Table:
     """The trade-off table: false match rate and false non-match rate at each threshold."""
-    return [{"threshold": t, "false match rate": false_match_rate(scores.impostor, t),
-             "false non-match rate": false_non_match_rate(scores.genuine, t)} for t in thresholds]
+    return Table({"threshold": t, "false match rate": false_match_rate(scores.impostor, t),
+                  "false non-match rate": false_non_match_rate(scores.genuine, t)} for t in thresholds)
 
 
 # --- One-to-many search: why galleries multiply errors -------------------------------------
@@ -454,30 +495,44 @@ class SearchTrial:
     n_searches: int
 
 
-@lru_cache(maxsize=4)
-def simulate_searches(threshold: float = THRESHOLD, gallery_sizes: tuple[int, ...] | None = None,
+def simulate_searches(threshold: float = THRESHOLD, gallery_sizes: Sequence[int] | None = None,
                       n_searches: int = 1_000, dim: int = TEMPLATE_DIM, seed: int = SEED + 4) -> SearchTrial:
     """Search a growing gallery with ``n_searches`` strangers' faces and count the false matches.
 
-    The gallery of the largest size is made once; a gallery of size N is its first N
-    templates, so the sizes are nested like a database that keeps growing. Cached.
+    The strangers are not enrolled, so every match is false. The gallery of the largest
+    size is made once; a gallery of size N is its first N templates, so the sizes are
+    nested like a database that keeps growing. Default sizes: 13 steps from 10 to 10,000.
+    Cached, so repeated calls with the same arguments are free.
     """
     if gallery_sizes is None:
         gallery_sizes = tuple(int(round(x)) for x in np.logspace(1, 4, 13))
-    sizes = np.asarray(gallery_sizes, dtype=int)
-    if sizes.ndim != 1 or sizes.size == 0 or np.any(sizes < 1) or np.any(np.diff(sizes) <= 0):
+    sizes = np.asarray(gallery_sizes)
+    if (sizes.ndim != 1 or sizes.size == 0 or not np.all(sizes == np.round(sizes)) or np.any(sizes < 1)
+            or np.any(np.diff(sizes) <= 0)):
         raise ValueError(f"gallery_sizes must be increasing whole numbers of at least 1, got {gallery_sizes}")
     if n_searches < 1:
         raise ValueError(f"need at least one search, got n_searches={n_searches}")
+    return _simulate_searches(float(threshold), tuple(int(n) for n in sizes), int(n_searches), int(dim), int(seed))
+
+
+@lru_cache(maxsize=4)
+def _simulate_searches(threshold: float, gallery_sizes: tuple[int, ...], n_searches: int, dim: int,
+                       seed: int) -> SearchTrial:
+    sizes = np.asarray(gallery_sizes, dtype=int)
     gallery = random_templates(int(sizes[-1]), dim, seed)
     strangers = random_templates(n_searches, dim, seed + 1)
-    hits = similarity_matrix(strangers, gallery) >= threshold
-    # First false match of each search (gallery size at which it appears), and running counts.
-    first_hit = np.where(hits.any(axis=1), hits.argmax(axis=1) + 1, np.iinfo(np.int64).max)
-    cumulative = np.cumsum(hits, axis=1)
-    share = np.array([(first_hit <= n).mean() for n in sizes])
-    mean = cumulative[:, sizes - 1].mean(axis=0)
-    return SearchTrial(gallery_sizes=sizes, share_with_false_match=share, mean_false_matches=mean,
+    # Grow the gallery slice by slice, so only one slice of scores is ever held in memory.
+    any_hit = np.zeros(n_searches, dtype=bool)
+    counts = np.zeros(n_searches, dtype=np.int64)
+    share, mean, start = [], [], 0
+    for n in sizes:
+        hits = similarity_matrix(strangers, gallery[start:n]) >= threshold
+        any_hit |= hits.any(axis=1)
+        counts += hits.sum(axis=1)
+        share.append(any_hit.mean())
+        mean.append(counts.mean())
+        start = n
+    return SearchTrial(gallery_sizes=sizes, share_with_false_match=np.array(share), mean_false_matches=np.array(mean),
                        n_searches=n_searches)
 
 
@@ -493,7 +548,7 @@ def plot_score_distributions(scores: ScoreSets | None = None, threshold: float =
     scores = comparison_scores() if scores is None else scores
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4.2))
-    bins = np.linspace(-0.5, 1.0, 121)
+    bins = np.linspace(-0.5, 1.0, 76)
     # Each histogram as a share of its own comparisons, so 2,000 genuine and 4 million impostor pairs compare.
     for data, colour, label in ((scores.impostor, style.PALETTE[0], "impostor pairs (different people)"),
                                 (scores.genuine, style.PALETTE[1], "genuine pairs (same person)")):
@@ -504,20 +559,21 @@ def plot_score_distributions(scores: ScoreSets | None = None, threshold: float =
     ax.axvline(threshold, color=style.PALETTE[7], linestyle="--", linewidth=1.5)
     fmr = false_match_rate(scores.impostor, threshold)
     fnmr = false_non_match_rate(scores.genuine, threshold)
-    ax.annotate(f"threshold {threshold:g}", (threshold, 0.5), xycoords=("data", "axes fraction"),
-                xytext=(4, 60), textcoords="offset points", fontsize=10)
+    ax.annotate(f"threshold\n{threshold:g}", (threshold, 0.97), xycoords=("data", "axes fraction"),
+                xytext=(-6, 0), textcoords="offset points", ha="right", va="top", fontsize=10)
     ax.annotate(f"false matches:\n{fmr:.2%} of impostor pairs", (threshold + 0.03, 2e-5),
                 xytext=(0.40, 2e-6), fontsize=9, color=style.PALETTE[0],
                 arrowprops={"arrowstyle": "->", "color": style.PALETTE[0]})
     ax.annotate(f"false non-matches:\n{fnmr:.1%} of genuine pairs", (threshold - 0.02, 2e-3),
-                xytext=(-0.48, 2e-3), fontsize=9, color=style.PALETTE[3],
+                xytext=(-0.48, 0.12), fontsize=9, color=style.PALETTE[3],
                 arrowprops={"arrowstyle": "->", "color": style.PALETTE[3]})
     ax.set_yscale("log")
-    ax.set_ylim(1e-7, 0.2)
+    ax.set_ylim(1e-7, 1)
     ax.set_xlim(-0.5, 1.0)
     ax.set_xlabel("similarity score (cosine similarity, no unit)")
     ax.set_ylabel("share of comparisons per bin (log scale)")
     ax.legend(loc="upper right", fontsize=9)
+    ax.figure.tight_layout()
     return ax
 
 
@@ -538,19 +594,23 @@ def plot_false_match_growth(p_values: Sequence[float] = (1e-3, 1e-4, 1e-5, 1e-6)
         ax.plot(n, 100 * prob_at_least_one_false_match(p, n), color=style.PALETTE[i % len(style.PALETTE)],
                 linewidth=2, label=f"p = {p:.0e}".replace("e-0", "e-"))
     ax.axhline(50, color=style.PALETTE[7], linewidth=1, linestyle=":")
-    ax.annotate("even odds", (1.5, 52), fontsize=9)
+    ax.annotate("even odds", (3e6, 52), fontsize=9)
     if mark_daugman:
         sizes = np.asarray(DAUGMAN_EXAMPLE_GALLERIES, dtype=float)
         probs = 100 * prob_at_least_one_false_match(DAUGMAN_EXAMPLE_P, sizes)
         ax.plot(sizes, probs, "o", color=style.PALETTE[7], markersize=6, label="Daugman's worked figures")
         for x, y in zip(sizes, probs):
-            ax.annotate(f"N = {x:,.0f}: {y:.3g}%", (x, y), xytext=(8, -10), textcoords="offset points", fontsize=8)
+            above = y > 99  # near the top the curves crowd together: label above the point instead
+            ax.annotate(f"N = {x:,.0f}: {y:.{3 if above else 1}f}%", (x, y), xytext=(0, 7) if above else (8, -10),
+                        textcoords="offset points", ha="center" if above else "left", fontsize=8)
     ax.set_xscale("log")
     ax.set_xlim(1, max_gallery)
-    ax.set_ylim(0, 102)
+    ax.set_ylim(0, 110)
+    ax.set_yticks(range(0, 101, 20))
     ax.set_xlabel("gallery size N (people enrolled, log scale)")
     ax.set_ylabel("chance of at least one\nfalse match per search (%)")
-    ax.legend(title="one-to-one false match rate", fontsize=9, title_fontsize=9, loc="center right")
+    ax.legend(title="one-to-one false match rate", fontsize=9, title_fontsize=9, loc="upper left")
+    ax.figure.tight_layout()
     return ax
 
 

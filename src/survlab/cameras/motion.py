@@ -435,6 +435,8 @@ def _image(ax, image, title, cmap="gray", vmin=0.0, vmax=1.0):
     ax.set_xlabel("x (pixels)")
     ax.set_ylabel("y (pixels)")
     ax.grid(False)
+    for spine in ax.spines.values():  # a frame, so white masks do not melt into the page
+        spine.set_visible(True)
 
 
 def plot_frames(scene: Scene, frames: Sequence[int], axes=None):
@@ -460,7 +462,13 @@ def plot_frames(scene: Scene, frames: Sequence[int], axes=None):
 
 
 def plot_pipeline(scene: Scene, t: int, detector: Detector = Detector()):
-    """Five panels: previous frame, frame t, their change, the thresholded mask, the cleaned mask."""
+    """Six panels for frame ``t``, in two rows.
+
+    Top: what frame ``t`` is compared with (the previous frame or the background model),
+    frame ``t`` itself, and the change between them. Bottom: the pixels whose change passes
+    the threshold, what is left after clean-up, and the ground truth (where a figure
+    really is in frame ``t``). Marked pixels are drawn black on white.
+    """
     import matplotlib.pyplot as plt
 
     from .. import style
@@ -472,16 +480,18 @@ def plot_pipeline(scene: Scene, t: int, detector: Detector = Detector()):
     change = change_image(scene.frames, detector)[t]
     raw = threshold(change, detector.level)
     cleaned = clean(raw, detector.opening, detector.min_area)
-    fig, axes = plt.subplots(1, 5, figsize=(15, 2.9))
+    fig, grid = plt.subplots(2, 3, figsize=(10, 5.4))
+    axes = grid.ravel()
     if detector.method == "difference":
         _image(axes[0], video[t - 1], f"frame {t - 1}")
     else:
         _image(axes[0], running_average(video, detector.alpha)[t], "background model")
     _image(axes[1], video[t], f"frame {t}")
     _image(axes[2], change, "change (brighter = more)", vmax=max(0.3, float(change.max())))
-    _image(axes[3], raw, f"change > {detector.level:g}\n({int(raw.sum())} pixels)", cmap="gray_r")
-    _image(axes[4], cleaned, f"after clean-up\n({int(cleaned.sum())} pixels)", cmap="gray_r")
-    for ax in axes[1:]:
+    _image(axes[3], raw, f"change > {detector.level:g}: {int(raw.sum())} pixels", cmap="gray_r")
+    _image(axes[4], cleaned, f"after clean-up: {int(cleaned.sum())} pixels", cmap="gray_r")
+    _image(axes[5], scene.truth[t], f"truth: {int(scene.truth[t].sum())} figure pixels", cmap="gray_r")
+    for ax in (axes[1], axes[2], axes[4], axes[5]):
         ax.set_ylabel("")
     fig.tight_layout()
     return axes

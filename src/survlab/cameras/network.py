@@ -269,56 +269,56 @@ def plot_pipeline(ax=None):
 
     from .. import style
 
-    ax = _axes(ax, (10.0, 4.8))
-    ax.set_xlim(0, 11)
+    ax = _axes(ax, (9.0, 4.7))
+    ax.set_xlim(0, 10.9)
     ax.set_ylim(0, 6.0)
     ax.axis("off")
     camera, network_c, storage, use = (style.PALETTE[5], style.PALETTE[1], style.PALETTE[2], style.PALETTE[4])
-    row, low = 4.4, 1.95
+    row, low, step = 4.4, 1.95, 2.25
+    xs = [0.95 + i * step for i in range(5)]  # the top row's box centres
     boxes = {
         # name: (x centre, y centre, label, colour, what limits it)
-        "lens": (0.95, row, "Lens and\nsensor", camera, "light, lens,\nresolution"),
-        "encoder": (3.1, row, "Encoder\n(H.264, H.265)", camera, "bitrate,\ncomputing"),
-        "network": (5.55, row, "Network\n(cable, radio)", network_c, "bandwidth,\nreach"),
-        "recorder": (7.8, row, "Recorder\n(edge card, NVR)", storage, "disk,\nretention"),
-        "archive": (10.05, row, "Central\narchive", storage, "disk, links,\nwho may look"),
-        "viewers": (7.05, low, "Viewing room\n(people)", use, "attention,\nstaff"),
-        "analytics": (9.65, low, "Analytics\n(software)", use, "computing,\nerrors"),
+        "lens": (xs[0], row, "Lens and\nsensor", camera, "light, lens,\nresolution"),
+        "encoder": (xs[1], row, "Encoder\n(H.264, H.265)", camera, "bitrate,\ncomputing"),
+        "network": (xs[2], row, "Network\n(cable, radio)", network_c, "bandwidth,\nreach"),
+        "recorder": (xs[3], row, "Recorder\n(card or NVR)", storage, "disk,\nretention"),
+        "archive": (xs[4], row, "Central\narchive", storage, "disk, links,\nwho may look"),
+        "viewers": (7.0, low, "Viewing room\n(people)", use, "attention,\nstaff"),
+        "analytics": (9.55, low, "Analytics\n(software)", use, "computing,\nerrors"),
     }
-    w, h = 1.6, 1.05
+    w, h = 1.6, 1.1
     for x, y, label, colour, limit in boxes.values():
         ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.04",
                                     facecolor=colour, alpha=0.35, edgecolor=colour, linewidth=1.5))
-        ax.text(x, y, label, ha="center", va="center", fontsize=9.5)
-        ax.text(x, y - h / 2 - 0.1, limit, ha="center", va="top", fontsize=8, color="0.3", style="italic")
+        ax.text(x, y, label, ha="center", va="center", fontsize=10)
+        ax.text(x, y - h / 2 - 0.1, limit, ha="center", va="top", fontsize=9, color="0.3", style="italic")
 
     def arrow(start, end, text=""):
         ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14,
                                      color="0.25", linewidth=1.2, shrinkA=0, shrinkB=0))
         if text:
             ax.text((start[0] + end[0]) / 2, max(start[1], end[1]) + 0.12, text,
-                    ha="center", va="bottom", fontsize=7.5)
+                    ha="center", va="bottom", fontsize=8)
 
     edge = w / 2 + 0.06  # from a box's centre to just past its border
-    arrow((0.95 + edge, row), (3.1 - edge, row), "pixels")
-    arrow((3.1 + edge, row), (5.55 - edge, row), "stream")
-    arrow((5.55 + edge, row), (7.8 - edge, row), "stream")
-    arrow((7.8 + edge, row), (10.05 - edge, row), "copies?")
-    below_text, top_of_low = 3.15, low + h / 2 + 0.06
-    arrow((7.65, below_text), (7.2, top_of_low))
-    arrow((9.8, below_text), (7.65, top_of_low))
-    arrow((10.15, below_text), (9.9, top_of_low))
-    arrow((9.65 - edge, low), (7.05 + edge, low), "alerts")
+    for (a, b), text in zip(zip(xs, xs[1:]), ("pixels", "stream", "stream", "copies")):
+        arrow((a + edge, row), (b - edge, row), text)
+    below_text, top_of_low = 3.1, low + h / 2 + 0.06
+    arrow((xs[3] - 0.15, below_text), (7.15, top_of_low))
+    arrow((xs[4] - 0.25, below_text), (7.6, top_of_low))
+    arrow((xs[4] + 0.1, below_text), (9.8, top_of_low))
+    arrow((9.55 - edge, low), (7.0 + edge, low), "alerts")
     # the camera itself: lens, sensor and encoder (and often a memory card)
-    ax.add_patch(FancyBboxPatch((0.08, 3.05), 3.97, 2.1, boxstyle="round,pad=0.02", fill=False,
+    left, right = 0.05, xs[1] + edge - 0.02
+    ax.add_patch(FancyBboxPatch((left, 3.0), right - left, 2.2, boxstyle="round,pad=0.02", fill=False,
                                 linestyle="--", edgecolor="0.5"))
-    ax.text(2.06, 5.22, "inside the camera", ha="center", va="bottom", fontsize=8.5, color="0.35")
+    ax.text((left + right) / 2, 5.27, "inside the camera", ha="center", va="bottom", fontsize=9.5, color="0.35")
     # electricity runs under every stage
-    ax.add_patch(FancyBboxPatch((0.1, 0.15), 10.8, 0.45, boxstyle="round,pad=0.02",
+    ax.add_patch(FancyBboxPatch((0.05, 0.15), 10.8, 0.45, boxstyle="round,pad=0.02",
                                 facecolor=style.PALETTE[6], alpha=0.35, edgecolor="none"))
-    ax.text(5.5, 0.375, "Electricity: every stage stops when the power does", ha="center", va="center", fontsize=9)
-    ax.text(0.2, low, "Live video can be watched from\nthe recorder or the archive;\nold video only from wherever\nit is still stored.",
-            ha="left", va="center", fontsize=8.5, color="0.3")
+    ax.text(5.45, 0.375, "Electricity: every stage stops when the power does", ha="center", va="center", fontsize=10)
+    ax.text(0.15, low, "Live video can be watched from\nthe recorder or the archive;\nold video only from wherever\nit is still stored.",
+            ha="left", va="center", fontsize=9.5, color="0.3")
     return ax
 
 

@@ -13,7 +13,8 @@ that looks like it (or the reverse), but not a digit read as another digit.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -105,6 +106,22 @@ def near_plates(plates: Sequence[str], plate: str, max_differences: int = 1) -> 
     return [p for p in plates if p != plate and matches(p, plate, max_differences)]
 
 
+def plates_with_neighbours(plates: Sequence[str], max_differences: int = 1) -> int:
+    """How many plates have at least one other plate within ``max_differences`` characters.
+
+    Reads of such plates can be attached to the wrong vehicle by a tolerant search.
+    Compares every pair at once, so it suits a town, not a country.
+    """
+    if max_differences < 0:
+        raise ValueError(f"max_differences cannot be negative, got {max_differences}")
+    if len(plates) < 2:
+        return 0
+    codes = np.array([[ord(c) for c in normalise(p)] for p in plates])
+    apart = (codes[:, None, :] != codes[None, :, :]).sum(axis=2)
+    np.fill_diagonal(apart, PLATE_LENGTH + 1)  # a plate is not its own neighbour
+    return int((apart.min(axis=1) <= max_differences).sum())
+
+
 # ---------------------------------------------------------------------------
 # The town
 # ---------------------------------------------------------------------------
@@ -137,8 +154,9 @@ class Town:
     def plates(self) -> list[str]:
         return [v.plate for v in self.vehicles]
 
-    @property
+    @cached_property
     def camera_at(self) -> dict[Node, str]:
+        """Junction -> camera name, for the junctions that have one."""
         return {node: name for name, node in self.cameras.items()}
 
     def vehicle_index(self, plate: str) -> int:
@@ -149,7 +167,7 @@ class Town:
         raise ValueError(f"no vehicle in the town has plate {plate!r}")
 
 
-def make_town(seed: int = 4, size: int = 9, n_cameras: int = 10, n_vehicles: int = 300,
+def make_town(seed: int = 4, size: int = 10, n_cameras: int = 14, n_vehicles: int = 400,
               n_workplaces: int = 6, block_km: float = 0.5, night_shift_share: float = 0.1) -> Town:
     """A seeded synthetic town.
 
@@ -244,16 +262,22 @@ def home_camera(town: Town, vehicle: int) -> str | None:
     """The truth the analyst is after: the first camera on the way from home to work.
 
     This is the camera nearest home along the commute; it narrows the home down to a
-    neighbourhood, not a door. None if the commute passes no camera.
+    neighbourhood, not a door. None if the commute passes fewer than two cameras, since
+    then no read can tell the home side of the trip from the work side.
     """
     cams = commute_cameras(town, vehicle)
-    return cams[0] if cams else None
+    return cams[0] if len(cams) >= 2 else None
 
 
 def work_camera(town: Town, vehicle: int) -> str | None:
-    """The last camera on the way from home to work (None if the commute passes no camera)."""
+    """The last camera on the way from home to work (None if the commute passes fewer than two)."""
     cams = commute_cameras(town, vehicle)
-    return cams[-1] if cams else None
+    return cams[-1] if len(cams) >= 2 else None
+
+
+def placeable(town: Town) -> list[int]:
+    """The vehicles whose commute passes at least two cameras: those reads could place."""
+    return [v for v in range(len(town.vehicles)) if home_camera(town, v) is not None]
 
 
 # ---------------------------------------------------------------------------
@@ -323,13 +347,20 @@ class Week:
         """A vehicle's reads, attributed by the synthetic truth (as if matching were perfect)."""
         return [r for r in self.reads if r.vehicle == vehicle]
 
-    def retained(self, days: float) -> "Week":
-        """Only the last ``days`` days of the week: what a store that deletes older reads still holds."""
+    def retained(self, days: float, now_h: float | None = None) -> "Week":
+        """What a store that deletes reads older than ``days`` days still holds at ``now_h``.
+
+        ``now_h`` is in hours since the week's start and defaults to the week's end;
+        reads after it have not happened yet and are dropped too.
+        """
         if days <= 0:
             raise ValueError(f"a retention period must be positive, got {days} days")
-        start = (self.days - days) * HOURS_PER_DAY
-        return replace(self, passes=tuple(p for p in self.passes if p.time_h >= start),
-                       reads=tuple(r for r in self.reads if r.time_h >= start))
+        now = self.days * HOURS_PER_DAY if now_h is None else now_h
+        if not 0 < now <= self.days * HOURS_PER_DAY:
+            raise ValueError(f"now_h must be within the week (0 to {self.days * HOURS_PER_DAY} h), got {now_h}")
+        start = now - days * HOURS_PER_DAY
+        return replace(self, passes=tuple(p for p in self.passes if start <= p.time_h < now),
+                       reads=tuple(r for r in self.reads if start <= r.time_h < now))
 
 
 def _clock(hour: float) -> str:
@@ -459,18 +490,34 @@ def _mode(cameras: list[str]) -> str | None:
     return Counter(cameras).most_common(1)[0][0] if cameras else None
 
 
+def _home_votes(days: dict[int, list[Read]]) -> list[str]:
+    votes = []
+    for day_reads in days.values():
+        votes.append(day_reads[0].camera)
+        if len(day_reads) > 1:
+            votes.append(day_reads[-1].camera)
+    return votes
+
+
+def _work_votes(days: dict[int, list[Read]], noon: float) -> list[str]:
+    votes = []
+    for day_reads in days.values():
+        before = [r for r in day_reads if r.hour < noon]
+        after = [r for r in day_reads if r.hour >= noon]
+        if before:
+            votes.append(before[-1].camera)
+        if after:
+            votes.append(after[0].camera)
+    return votes
+
+
 def estimate_home_camera(reads: Sequence[Read]) -> str | None:
     """The camera a vehicle most often starts and ends its day at.
 
     Each day with reads contributes its first and its last read; the commonest camera
     among them is the guess. None without reads. Ties go to the camera seen earliest.
     """
-    ends = []
-    for day_reads in _by_day(reads).values():
-        ends.append(day_reads[0].camera)
-        if len(day_reads) > 1:
-            ends.append(day_reads[-1].camera)
-    return _mode(ends)
+    return _mode(_home_votes(_by_day(reads)))
 
 
 def estimate_work_camera(reads: Sequence[Read], noon: float = 12.0) -> str | None:
@@ -479,15 +526,7 @@ def estimate_work_camera(reads: Sequence[Read], noon: float = 12.0) -> str | Non
     Each day contributes its last read before ``noon`` and its first read after it; the
     commonest camera among them is the guess. None without reads.
     """
-    around = []
-    for day_reads in _by_day(reads).values():
-        before = [r for r in day_reads if r.hour < noon]
-        after = [r for r in day_reads if r.hour >= noon]
-        if before:
-            around.append(before[-1].camera)
-        if after:
-            around.append(after[0].camera)
-    return _mode(around)
+    return _mode(_work_votes(_by_day(reads), noon))
 
 
 def most_seen_camera(reads: Sequence[Read], start_hour: float = 0.0, end_hour: float = 24.0) -> str | None:
@@ -503,7 +542,8 @@ WHAT = ("home", "work", "both")
 def identification_rates(town: Town, week: Week, k: int, trials: int = 5, seed: int = 0) -> dict[str, float]:
     """Shares of vehicles whose home camera, work camera, and both are guessed right from ``k`` reads.
 
-    For each vehicle whose commute passes a camera, ``k`` of its week's reads are drawn at
+    For each vehicle whose commute passes two cameras or more (see :func:`placeable`),
+    ``k`` of its week's reads are drawn at
     random (all of them if it has fewer), as if that was all the store held; the guesses
     of :func:`estimate_home_camera` and :func:`estimate_work_camera` are compared with the
     truth. Reads are attributed to vehicles without error. The draw for each ``k`` is
@@ -516,23 +556,22 @@ def identification_rates(town: Town, week: Week, k: int, trials: int = 5, seed: 
         by_vehicle[r.vehicle].append(r)
     rng = np.random.default_rng([seed, k])
     counts = dict.fromkeys(WHAT, 0)
-    total = 0
+    vehicles = placeable(town)
+    if not vehicles:
+        raise ValueError("no vehicle's commute passes two cameras: nothing to identify")
+    total = trials * len(vehicles)
+    truth = {v: (home_camera(town, v), work_camera(town, v)) for v in vehicles}
     for _ in range(trials):
-        for v in range(len(town.vehicles)):
-            truth_home, truth_work = home_camera(town, v), work_camera(town, v)
-            if truth_home is None:
-                continue  # never passes a camera on its commute: nothing to find
-            total += 1
+        for v in vehicles:
             reads = by_vehicle.get(v, [])
             if len(reads) > k:
                 reads = [reads[i] for i in sorted(rng.choice(len(reads), k, replace=False))]
-            home_ok = estimate_home_camera(reads) == truth_home
-            work_ok = estimate_work_camera(reads) == truth_work
+            days = _by_day(reads)  # grouped once, used by both guesses
+            home_ok = _mode(_home_votes(days)) == truth[v][0]
+            work_ok = _mode(_work_votes(days, 12.0)) == truth[v][1]
             counts["home"] += home_ok
             counts["work"] += work_ok
             counts["both"] += home_ok and work_ok
-    if total == 0:
-        raise ValueError("no vehicle's commute passes a camera: nothing to identify")
     return {w: counts[w] / total for w in WHAT}
 
 
@@ -554,9 +593,9 @@ def reads_needed(town: Town, week: Week, share: float = 0.8, what: str = "both",
     raise ValueError(f"fewer than {share:.0%} of vehicles are identified even with {max_k} reads")
 
 
-def visible_share(town: Town) -> float:
-    """The share of vehicles whose commute passes at least one camera."""
-    return sum(home_camera(town, v) is not None for v in range(len(town.vehicles))) / len(town.vehicles)
+def commute_camera_counts(town: Town) -> Counter:
+    """How many vehicles pass 0, 1, 2, ... cameras on their way to work."""
+    return Counter(len(commute_cameras(town, v)) for v in range(len(town.vehicles)))
 
 
 def reads_per_vehicle(week: Week, n_vehicles: int) -> np.ndarray:
@@ -687,7 +726,8 @@ def plot_town(town: Town, week: Week | None = None, vehicle: int | None = None, 
         sizes = {name: 40 + 25 * counts.get(name, 0) for name in town.cameras}
         for name, (x, y) in town.cameras.items():
             if counts.get(name):
-                ax.annotate(f"{counts[name]} reads", (x * km, y * km), xytext=(8, -14),
+                label = f"{counts[name]} read" + ("s" if counts[name] > 1 else "")
+                ax.annotate(label, (x * km, y * km), xytext=(8, -14),
                             textcoords="offset points", fontsize=9, color=style.PALETTE[3])
     names = list(town.cameras)
     ax.scatter([town.cameras[n][0] * km for n in names], [town.cameras[n][1] * km for n in names],
@@ -699,6 +739,7 @@ def plot_town(town: Town, week: Week | None = None, vehicle: int | None = None, 
     ax.set_xlim(-0.3, extent + 0.3)
     ax.set_ylim(-0.3, extent + 0.3)
     ax.set_aspect("equal")
+    ax.grid(False)  # the roads are the grid
     ax.set_xlabel("west to east (km)")
     ax.set_ylabel("south to north (km)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -716,9 +757,11 @@ def plot_trail(reads: Sequence[Read], ax=None, title: str = ""):
         _, ax = plt.subplots(figsize=(7.5, 3.8))
     cams = sorted({r.camera for r in reads}, key=lambda c: int(c[1:]) if c[1:].isdigit() else c)
     markers = "osD^vP*X"
+    spread = 0.6 / max(1, len(cams) - 1) if len(cams) > 1 else 0.0
     for i, cam in enumerate(cams):
         rs = [r for r in reads if r.camera == cam]
-        ax.scatter([r.hour for r in rs], [r.day for r in rs], s=60, color=style.PALETTE[i % len(style.PALETTE)],
+        offset = -0.3 + i * spread if len(cams) > 1 else 0.0  # reads minutes apart must not hide each other
+        ax.scatter([r.hour for r in rs], [r.day + offset for r in rs], s=55, color=style.PALETTE[i % len(style.PALETTE)],
                    marker=markers[i % len(markers)], edgecolor="black", linewidth=0.5, label=cam, zorder=3)
     ax.set_yticks(range(DAYS_PER_WEEK), DAY_NAMES)
     ax.set_ylim(DAYS_PER_WEEK - 0.5, -0.5)
@@ -754,13 +797,13 @@ def plot_identification(town: Town, week: Week, ks: Iterable[int] = range(1, 31)
     labels = {"home": "home camera", "work": "workplace camera", "both": "both"}
     for (what, label), ls in zip(labels.items(), ("-", "--", "-")):
         ax.plot(curve["k"], 100 * curve[what], ls, lw=2.5 if what == "both" else 1.8, label=label)
-    typical = float(np.median(reads_per_vehicle(week, len(town.vehicles))))
+    typical = float(np.median(reads_per_vehicle(week, len(town.vehicles))[placeable(town)]))
     ax.axvline(typical, color="#555555", ls=":", lw=1.5)
-    ax.annotate(f"median reads per vehicle\nin a week: {typical:.0f}", (typical, 8), xytext=(6, 0),
-                textcoords="offset points", fontsize=9, color="#555555")
+    ax.annotate(f"a typical week's reads\nof these vehicles: {typical:.0f}", (typical, 25), xytext=(-6, 0),
+                textcoords="offset points", ha="right", fontsize=9, color="#555555")
     ax.set_ylim(0, 100)
     ax.set_xlim(curve["k"][0], curve["k"][-1])
     ax.set_xlabel("plate reads of one vehicle used (k)")
     ax.set_ylabel("vehicles correctly placed (%)")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left")
     return ax

@@ -1,0 +1,61 @@
+"""Command line: `python -m survlab grade ...` and `python -m survlab editions ...`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m survlab", description="Under Watch course tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    grade = sub.add_parser("grade", help="grade a class's submissions of one lab into a CSV")
+    grade.add_argument("lab", help="lab id, e.g. getting-started")
+    grade.add_argument("submissions", nargs="+", type=Path, help=".ipynb files named by student id")
+    grade.add_argument("--out", type=Path, required=True, help="the grades CSV (created or updated)")
+    grade.add_argument("--feedback", type=Path, help="folder for one feedback file per student "
+                                                     "(default: feedback/ beside the CSV)")
+    grade.add_argument("--jobs", type=int, help="submissions run at once (default: the number of cores)")
+    grade.add_argument("--timeout", type=int, default=120, help="seconds a cell may run (default 120)")
+    grade.add_argument("--memory", type=int, default=1024, help="megabytes a submission may use (default 1024)")
+    grade.add_argument("--regrade", action="append", default=[], metavar="STUDENT",
+                       help="grade this student again (repeatable); others already in the CSV are skipped")
+    grade.add_argument("--regrade-all", action="store_true", help="grade every submission again")
+
+    eds = sub.add_parser("editions", help="student and instructor editions of every lab, with zips")
+    eds.add_argument("--out", type=Path, default=ROOT / "_build" / "editions")
+    eds.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    eds.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache",
+                     help="the book build's execution cache, to keep figures (default: _build/.jupyter_cache)")
+
+    args = parser.parse_args(argv)
+    if args.command == "grade":
+        from . import grading, labs
+
+        try:
+            labs.get(args.lab)
+        except KeyError as err:
+            parser.error(str(err.args[0]))
+        missing = [str(p) for p in args.submissions if not p.is_file()]
+        if missing:
+            parser.error("no such file: " + ", ".join(missing))
+        grades = grading.grade_batch(args.lab, args.submissions, args.out, feedback_dir=args.feedback,
+                                     jobs=args.jobs, timeout=args.timeout, memory_mb=args.memory,
+                                     regrade=args.regrade, regrade_all=args.regrade_all)
+        errors = sum(g.status == grading.ERROR for g in grades.values())
+        print(f"graded {len(grades)} submission(s), {errors} could not be graded; "
+              f"{len(grading.read_csv(args.out))} row(s) in {args.out}")
+    else:
+        from . import editions
+
+        zips = editions.write_editions(args.notebooks, args.out, args.cache)
+        for edition, path in zips.items():
+            print(f"{edition}: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
