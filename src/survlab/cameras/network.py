@@ -333,6 +333,8 @@ def plot_pixels_on_target(ax=None, width_px: int = 1920, fields_of_view=(30, 60,
         px = [pixels_on_target(d, hfov, width_px, object_width_m) for d in distances]
         ax.plot(distances, px, label=f"{hfov}° field of view", linewidth=2)
     ax.set_yscale("log")
+    low, high = ax.get_ylim()
+    _plain_log_ticks(ax.yaxis, low, high, steps=(1, 2, 5))
     ax.set_xlabel("distance from the camera (m)")
     ax.set_ylabel(f"pixels across a {object_width_m * 100:.0f} cm face (log scale)")
     ax.set_title(f"A {width_px}-pixel-wide camera: wider view, fewer pixels per face")
@@ -362,6 +364,7 @@ def plot_storage_by_codec(ax=None, fps: float = 25, resolutions=("720p", "1080p"
                         xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=7.5)
     ax.set_yscale("log")
     ax.set_ylim(top=ax.get_ylim()[1] * 4)
+    _plain_log_ticks(ax.yaxis, *ax.get_ylim(), steps=(1,))
     ax.set_xticks(x, [f"{name}\n({RESOLUTIONS[name][0]}×{RESOLUTIONS[name][1]})" for name in resolutions])
     ax.set_xlabel(f"resolution (all at {fps:g} frames per second)")
     ax.set_ylabel("storage for one camera, one day (GB, log scale)")
@@ -436,5 +439,5 @@ def plot_limits_vs_bitrate(net: Network, budget: Budget, ax=None, bitrates=None)
     ax.set_xlabel("bitrate of one camera (Mbps, log scale)")
     ax.set_ylabel("cameras the budget allows (log scale)")
     ax.set_title("The lowest line binds: which one depends on the bitrate")
-    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=3)
     return ax
