@@ -6,7 +6,7 @@ JB     := $(BIN)/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup book html pdf test test-fast lock clean
+.PHONY: help setup book html pdf editions offline html-nosolutions test test-fast lock clean
 .DEFAULT_GOAL := help
 
 help:
@@ -14,12 +14,19 @@ help:
 	@echo "make test       run every test: library, labs, site build, PDF (installs what it needs)"
 	@echo "make html|pdf   build one form of the book"
 	@echo "make test-fast  library and lab tests only (no book or PDF builds)"
+	@echo "make editions   student and instructor editions of every lab, one zip each (_build/editions)"
+	@echo "make offline    one zip with the site, the PDF and the student notebooks, for a USB stick"
+	@echo "make html-nosolutions  the site with every solution removed (_build/nosolutions/_build/html)"
 	@echo "make setup      install the Debian packages and the Python environment"
 	@echo "make lock       re-pin requirements.lock from requirements.in"
 	@echo "make clean      remove _build"
 
-setup: $(STAMP)
+setup: $(STAMP) tests/browser/node_modules/axe-core/axe.min.js
 	@scripts/install-system-packages.sh
+
+# axe-core, pinned in tests/browser/package-lock.json, for the accessibility tests.
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +45,15 @@ pdf: setup
 book: html pdf
 	cp _build/latex/under-watch.pdf _build/html/under-watch.pdf
 	@echo "site: _build/html/index.html   PDF: _build/html/under-watch.pdf"
+
+editions: html
+	$(BIN)/python -m survlab editions
+
+offline: book editions
+	$(BIN)/python -m survlab bundle
+
+html-nosolutions: setup
+	SURVLAB_HIDE_SOLUTIONS=1 $(JB) build . $(BUILD_FLAGS) --path-output _build/nosolutions
 
 test: setup
 	$(BIN)/pytest -q

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# System packages the PDF (and the PDF tests) need. Skipped when they are present.
+# System packages the PDF, the PDF tests and the browser tests need. Skipped when they are present.
 set -euo pipefail
 PACKAGES=(texlive-latex-extra texlive-xetex texlive-fonts-recommended latexmk xindy
-          fonts-freefont-otf fonts-noto-cjk poppler-utils)
+          fonts-freefont-otf fonts-noto-cjk poppler-utils chromium)
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
   # Not Debian: accept a by-hand install if the tools and fonts are there.
-  for tool in xelatex latexmk xindy pdftotext pdftoppm; do
+  for tool in xelatex latexmk xindy pdftotext pdftoppm chromium; do
     command -v "$tool" >/dev/null || { echo "missing $tool: see README, 'Without apt'" >&2; exit 1; }
   done
   for font in "FreeSerif" "Noto Serif CJK KR"; do

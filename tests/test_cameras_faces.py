@@ -380,3 +380,11 @@ def test_plot_measured_vs_formula_two_panels():
     left, right = faces.plot_measured_vs_formula(trial, 3e-4)
     assert left.get_xscale() == "log" and right.get_yscale() == "log"
     assert "%" in left.get_ylabel() and "per search" in right.get_ylabel()
+
+
+def test_plot_score_distributions_can_hide_the_rates():
+    scores = faces.comparison_scores(n_people=200, photos_per_person=2, seed=5)
+    shown = " ".join(t.get_text() for t in faces.plot_score_distributions(scores, 0.3).texts)
+    hidden = " ".join(t.get_text() for t in faces.plot_score_distributions(scores, 0.3, show_rates=False).texts)
+    assert "%" in shown and "of impostor pairs" in shown
+    assert "%" not in hidden and "false matches" in hidden and "false non-matches" in hidden

@@ -305,6 +305,13 @@ def test_plot_frames_labels_axes(scene):
     assert axes[0].get_ylabel() == "y (pixels)"
     with pytest.raises(ValueError, match="outside"):
         motion.plot_frames(scene, [scene.n_frames])
+    with pytest.raises(ValueError, match="at least one"):
+        motion.plot_frames(scene, [])
+
+
+def test_plot_frames_wraps_four_frames_into_two_rows(scene):
+    axes = motion.plot_frames(scene, [1, 2, 3, 4])
+    assert len(axes) == 4 and [ax.get_subplotspec().rowspan.start for ax in axes] == [0, 0, 1, 1]
 
 
 @pytest.mark.parametrize("method", ["difference", "background"])

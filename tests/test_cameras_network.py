@@ -285,3 +285,17 @@ def test_limits_vs_bitrate_skips_a_resource_that_sets_no_limit():
     ax = network.plot_limits_vs_bitrate(local_only, network.EXAMPLE_BUDGET, bitrates=[1, 2])
     labels = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
     assert "bandwidth" not in labels
+
+
+def test_describe_lists_every_field_with_its_value():
+    text = network.describe(network.EXAMPLE_CITY)
+    lines = text.splitlines()
+    assert len(lines) == 9
+    assert lines[0].split() == ["cameras", "10,000"]
+    assert "screens_per_viewer" in text and "12" in text
+    assert network.describe(network.EXAMPLE_BUDGET).splitlines()[0].split() == ["storage_tb", "3,000"]
+
+
+def test_describe_rejects_other_objects():
+    with pytest.raises(ValueError, match="Network or a Budget"):
+        network.describe({"cameras": 3})

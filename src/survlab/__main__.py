@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     eds.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache",
                      help="the book build's execution cache, to keep figures (default: _build/.jupyter_cache)")
 
+    bundle = sub.add_parser("bundle", help="one zip with the site, the PDF and the student notebooks")
+    bundle.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
+    bundle.add_argument("--pdf", type=Path, default=ROOT / "_build" / "latex" / "under-watch.pdf")
+    bundle.add_argument("--notebooks", type=Path, default=ROOT / "_build" / "editions" / "student")
+    bundle.add_argument("--out", type=Path, default=ROOT / "_build" / "under-watch-offline.zip")
+
     args = parser.parse_args(argv)
     if args.command == "grade":
         from . import grading, labs
@@ -48,6 +54,14 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(g.status == grading.ERROR for g in grades.values())
         print(f"graded {len(grades)} submission(s), {errors} could not be graded; "
               f"{len(grading.read_csv(args.out))} row(s) in {args.out}")
+    elif args.command == "bundle":
+        from . import editions
+
+        try:
+            path = editions.write_offline_bundle(args.site, args.pdf, args.notebooks, args.out)
+        except FileNotFoundError as err:
+            parser.error(str(err))
+        print(f"offline bundle: {path} ({path.stat().st_size / 1e6:.1f} MB)")
     else:
         from . import editions
 

@@ -216,3 +216,31 @@ def write_editions(notebooks_dir: str | Path, out_dir: str | Path, cache_path: s
             for file in sorted(folder.glob("*.ipynb")):
                 zf.write(file, f"under-watch-{edition}/{file.name}")
     return zips
+
+
+def write_offline_bundle(site_dir: str | Path, pdf: str | Path, student_dir: str | Path, out_zip: str | Path) -> Path:
+    """One zip for a USB stick: the site (open index.html), the PDF and the student notebooks."""
+    import zipfile
+
+    site_dir, pdf, student_dir, out_zip = map(Path, (site_dir, pdf, student_dir, out_zip))
+    for needed in (site_dir / "index.html", pdf):
+        if not needed.exists():
+            raise FileNotFoundError(f"{needed} is missing: build the course first (make book)")
+    notebooks = sorted(student_dir.glob("*.ipynb"))
+    if not notebooks:
+        raise FileNotFoundError(f"no student notebooks in {student_dir}: run make editions first")
+    top = "under-watch"
+    with zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as zf:
+        for file in sorted(site_dir.rglob("*")):
+            if file.is_file() and ".doctrees" not in file.parts:
+                zf.write(file, f"{top}/site/{file.relative_to(site_dir)}")
+        zf.write(pdf, f"{top}/under-watch.pdf")
+        for nb in notebooks:
+            zf.write(nb, f"{top}/notebooks/{nb.name}")
+        zf.writestr(f"{top}/README.txt",
+                    "Under Watch, offline edition.\n\n"
+                    "- Open site/index.html in a web browser: the whole course, searchable, no network needed.\n"
+                    "- under-watch.pdf is the whole book for reading or printing.\n"
+                    "- notebooks/ holds the labs (student editions) to open in JupyterLab; they need Python 3.11\n"
+                    "  and the course library survlab installed from the course repository.\n")
+    return out_zip

@@ -268,7 +268,7 @@ def plot_variants(results: Sequence[DetectionResult], variants: Sequence[Variant
         raise ValueError(f"got {len(results)} results for {len(variants)} variants")
     cols = 4
     rows = math.ceil(len(variants) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.9 * rows))
+    fig, axes = plt.subplots(rows, cols, figsize=(8, 2.4 * rows))
     for ax in np.ravel(axes):
         ax.axis("off")
     for ax, res, var in zip(np.ravel(axes), results, variants):
@@ -276,7 +276,7 @@ def plot_variants(results: Sequence[DetectionResult], variants: Sequence[Variant
         ax.axis("off")
         verdict = "face found" if res.face_found else "face missed"
         extra = f", {res.false_boxes} false" if res.false_boxes else ""
-        ax.set_title(f"{res.name}\n{verdict}{extra}", fontsize=10)
+        ax.set_title(f"{res.name}\n{verdict}{extra}", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -538,8 +538,13 @@ def _simulate_searches(threshold: float, gallery_sizes: tuple[int, ...], n_searc
 
 # --- Figures ------------------------------------------------------------------------------
 
-def plot_score_distributions(scores: ScoreSets | None = None, threshold: float = THRESHOLD, ax=None):
-    """Histograms of genuine and impostor scores with the threshold, on a log count axis so the tails show."""
+def plot_score_distributions(scores: ScoreSets | None = None, threshold: float = THRESHOLD, ax=None,
+                             show_rates: bool = True):
+    """Histograms of genuine and impostor scores with the threshold, on a log count axis so the tails show.
+
+    ``show_rates`` labels the two error tails with their rates; a lab that asks for the
+    false match rate turns it off.
+    """
     import matplotlib.pyplot as plt
 
     from .. import style
@@ -549,7 +554,7 @@ def plot_score_distributions(scores: ScoreSets | None = None, threshold: float =
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4.2))
     bins = np.linspace(-0.5, 1.0, 76)
-    # Each histogram as a share of its own comparisons, so 2,000 genuine and 4 million impostor pairs compare.
+    # Each histogram as a share of its own comparisons, so 20,000 genuine and 4 million impostor pairs compare.
     for data, colour, label in ((scores.impostor, style.PALETTE[0], "impostor pairs (different people)"),
                                 (scores.genuine, style.PALETTE[1], "genuine pairs (same person)")):
         counts, edges = np.histogram(data, bins=bins)
@@ -557,14 +562,16 @@ def plot_score_distributions(scores: ScoreSets | None = None, threshold: float =
         ax.stairs(np.where(share > 0, share, np.nan), edges, fill=True, alpha=0.45, color=colour, label=label)
         ax.stairs(np.where(share > 0, share, np.nan), edges, color=colour, linewidth=1.2)
     ax.axvline(threshold, color=style.PALETTE[7], linestyle="--", linewidth=1.5)
-    fmr = false_match_rate(scores.impostor, threshold)
-    fnmr = false_non_match_rate(scores.genuine, threshold)
     ax.annotate(f"threshold\n{threshold:g}", (threshold, 0.97), xycoords=("data", "axes fraction"),
                 xytext=(-6, 0), textcoords="offset points", ha="right", va="top", fontsize=10)
-    ax.annotate(f"false matches:\n{fmr:.2%} of impostor pairs", (threshold + 0.03, 2e-5),
+    fmr_text, fnmr_text = "", ""
+    if show_rates:
+        fmr_text = f"\n{false_match_rate(scores.impostor, threshold):.2%} of impostor pairs"
+        fnmr_text = f"\n{false_non_match_rate(scores.genuine, threshold):.1%} of genuine pairs"
+    ax.annotate(f"false matches{':' if show_rates else ''}{fmr_text}", (threshold + 0.03, 2e-5),
                 xytext=(0.40, 2e-6), fontsize=9, color=style.PALETTE[0],
                 arrowprops={"arrowstyle": "->", "color": style.PALETTE[0]})
-    ax.annotate(f"false non-matches:\n{fnmr:.1%} of genuine pairs", (threshold - 0.02, 2e-3),
+    ax.annotate(f"false non-matches{':' if show_rates else ''}{fnmr_text}", (threshold - 0.02, 2e-3),
                 xytext=(-0.48, 0.12), fontsize=9, color=style.PALETTE[3],
                 arrowprops={"arrowstyle": "->", "color": style.PALETTE[3]})
     ax.set_yscale("log")

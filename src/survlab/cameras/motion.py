@@ -32,14 +32,15 @@ class Walker:
 
     ``start`` is the frame at which it sets off just outside the picture; ``speed`` is in
     pixels per frame (positive walks left to right); ``feet`` is the row its feet are on;
-    ``contrast`` is how much brighter (positive) or darker (negative) it is than a mid-grey.
+    ``contrast``: the figure's brightness is 0.5 + contrast, so positive is lighter than
+    mid-grey and negative darker; ``scale`` shrinks a distant figure.
     """
 
     start: int
     speed: float
     feet: int
     contrast: float
-    scale: float = 1.0  # 1 for a near figure, smaller for a distant one
+    scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -147,16 +148,16 @@ def make_scene(spec: SceneSpec = SceneSpec()) -> Scene:
     T, H, W = spec.n_frames, spec.height, spec.width
     background = _empty_street(H, W, rng)
     truth = np.zeros((T, H, W), dtype=bool)
-    clean = np.broadcast_to(background, (T, H, W)).copy()
+    picture = np.broadcast_to(background, (T, H, W)).copy()
     for w in spec.walkers:
         for t in range(T):
             m = _walker_mask(w, t, H, W)
             if m.any():
-                clean[t][m] = 0.5 + w.contrast  # a flat-coloured figure
+                picture[t][m] = 0.5 + w.contrast  # a flat-coloured figure
                 truth[t] |= m
     # Flicker multiplies the whole frame: brighter parts of the scene change the most.
     gain = 1.0 + rng.normal(0.0, spec.flicker_sd, T)
-    frames = clean * gain[:, None, None] + rng.normal(0.0, spec.noise_sd, (T, H, W))
+    frames = picture * gain[:, None, None] + rng.normal(0.0, spec.noise_sd, (T, H, W))
     for t in range(T):
         ys = rng.integers(0, H - 1, spec.specks_per_frame)
         xs = rng.integers(0, W, spec.specks_per_frame)
@@ -439,26 +440,32 @@ def _image(ax, image, title, cmap="gray", vmin=0.0, vmax=1.0):
         spine.set_visible(True)
 
 
-def plot_frames(scene: Scene, frames: Sequence[int], axes=None):
-    """Show some frames of the video side by side, in grey."""
+def plot_frames(scene: Scene, frames: Sequence[int]):
+    """Show some frames of the video in grey, at most three to a row (two when there are four)."""
     import matplotlib.pyplot as plt
 
     from .. import style
 
     style.use()
     frames = list(frames)
+    if not frames:
+        raise ValueError("name at least one frame to show")
     for t in frames:
         if not 0 <= t < scene.n_frames:
             raise ValueError(f"frame {t} is outside the video (0 to {scene.n_frames - 1})")
-    if axes is None:
-        _, axes = plt.subplots(1, len(frames), figsize=(3.0 * len(frames), 2.6), squeeze=False)
-        axes = axes[0]
-    for ax, t in zip(axes, frames):
-        _image(ax, scene.frames[t], f"frame {t}")
-    for ax in list(axes)[1:]:
-        ax.set_ylabel("")
-    plt.tight_layout()
-    return axes
+    ncols = 2 if len(frames) == 4 else min(len(frames), 3)
+    nrows = -(-len(frames) // ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.7 * nrows), squeeze=False)
+    axes = list(grid.ravel())
+    for i, ax in enumerate(axes):
+        if i >= len(frames):
+            ax.set_visible(False)  # an unused slot in the last row
+            continue
+        _image(ax, scene.frames[frames[i]], f"frame {frames[i]}")
+        if i % ncols:
+            ax.set_ylabel("")
+    fig.tight_layout()
+    return axes[:len(frames)]
 
 
 def plot_pipeline(scene: Scene, t: int, detector: Detector = Detector()):

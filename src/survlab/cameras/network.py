@@ -177,6 +177,17 @@ class Budget:
             _non_negative(f.name, getattr(self, f.name))
 
 
+def describe(assumptions: Network | Budget) -> str:
+    """One line per field, name and value, so a long set of assumptions reads down the page."""
+    if not isinstance(assumptions, (Network, Budget)):
+        raise ValueError(f"describe needs a Network or a Budget, got {type(assumptions).__name__}")
+    lines = []
+    for f in fields(assumptions):
+        value = getattr(assumptions, f.name)
+        lines.append(f"{f.name:<28} {value:,}" if isinstance(value, int) else f"{f.name:<28} {value:,g}")
+    return "\n".join(lines)
+
+
 def totals(net: Network) -> dict[str, float]:
     """What the whole network needs, by resource (units in ``UNITS``)."""
     return {

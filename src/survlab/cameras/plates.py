@@ -22,7 +22,7 @@ import numpy as np
 PLATE_LETTERS = 2  # letters at the start of a plate
 PLATE_DIGITS = 4  # digits after them
 PLATE_LENGTH = PLATE_LETTERS + PLATE_DIGITS
-LETTERS = "ABCDEFGHIJKLMNOPRSTUVWXYZ"  # letters a reader may output
+LETTERS = "ABCDEFGHIJKLMNOPRSTUVWXYZ"  # letters a misread may produce (the invented format has no Q)
 DIGITS = "0123456789"
 # District codes that start the synthetic plates (one per quarter of the town). Each holds
 # a letter with a digit look-alike, so letter positions get misread too.
@@ -131,6 +131,8 @@ Node = tuple[int, int]  # a road junction, as (column, row) on the grid
 
 @dataclass(frozen=True)
 class Vehicle:
+    """A vehicle of the synthetic town: its plate, where it sleeps and works, and its habits."""
+
     plate: str
     home: Node
     work: Node
@@ -152,6 +154,7 @@ class Town:
 
     @property
     def plates(self) -> list[str]:
+        """Every vehicle's plate, in vehicle order."""
         return [v.plate for v in self.vehicles]
 
     @cached_property
@@ -300,6 +303,7 @@ class ReaderModel:
     daylight: tuple[float, float] = (6.5, 19.0)  # hours of the day with enough light
 
     def is_daylight(self, hour: float) -> bool:
+        """Is there enough light at this hour of the day (0 to 24)?"""
         return self.daylight[0] <= hour < self.daylight[1]
 
 
@@ -315,10 +319,12 @@ class Read:
 
     @property
     def day(self) -> int:
+        """Day of the week, 0 for Monday."""
         return int(self.time_h // HOURS_PER_DAY)
 
     @property
     def hour(self) -> float:
+        """Hour of the day, from 0 to 24."""
         return self.time_h % HOURS_PER_DAY
 
     def __repr__(self) -> str:
@@ -643,7 +649,7 @@ def plot_reader_stages(fig=None):
 
     style.use()
     if fig is None:
-        fig = plt.figure(figsize=(9.5, 3.8))
+        fig = plt.figure(figsize=(8.0, 3.9))
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.05]})
     plate = "BA8051"
     ink, accent, warn = style.PALETTE[7], style.PALETTE[0], style.PALETTE[3]
@@ -652,10 +658,10 @@ def plot_reader_stages(fig=None):
     ax = axes[0]
     ax.add_patch(FancyBboxPatch((0.1, 0.25), 0.8, 0.5, boxstyle="round,pad=0.02", fc="#dddddd", ec=ink))
     ax.add_patch(Polygon([(0.32, 0.33), (0.68, 0.36), (0.68, 0.46), (0.32, 0.43)], closed=True, fc="white", ec=ink))
-    ax.text(0.5, 0.395, plate, ha="center", va="center", fontsize=9, family="monospace", rotation=4)
+    ax.text(0.5, 0.395, plate, ha="center", va="center", fontsize=10, family="monospace", rotation=4)
     ax.add_patch(Rectangle((0.29, 0.30), 0.42, 0.19, fill=False, ec=accent, lw=2, ls="--"))
     ax.set_title("1. Find the plate", loc="left")
-    ax.text(0.0, 0.08, "Fails with: steep angles, glare,\ndirt, darkness, motion blur", fontsize=9, color=warn)
+    ax.text(0.0, 0.02, "Fails with: steep angles,\nglare, dirt, darkness,\nmotion blur", fontsize=10.5, color=warn)
 
     # 2. Segment: cut the plate into one box per character.
     ax = axes[1]
@@ -665,8 +671,8 @@ def plot_reader_stages(fig=None):
         x = 0.05 + i * width
         ax.text(x + width / 2, 0.5, ch, ha="center", va="center", fontsize=18, family="monospace")
         ax.add_patch(Rectangle((x + 0.01, 0.38), width - 0.02, 0.24, fill=False, ec=accent, lw=1.5))
-    ax.set_title("2. Separate the characters", loc="left")
-    ax.text(0.0, 0.08, "Fails with: bolts, frames, stickers,\ncharacters touching or worn", fontsize=9, color=warn)
+    ax.set_title("2. Separate characters", loc="left")
+    ax.text(0.0, 0.02, "Fails with: bolts, frames,\nstickers, characters\ntouching or worn", fontsize=10.5, color=warn)
 
     for ax in axes[:2]:
         ax.set_xlim(0, 1)
@@ -679,10 +685,10 @@ def plot_reader_stages(fig=None):
     colours = [accent, warn, "#999999", "#999999"]
     ax.bar(candidates, scores, color=colours)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("candidate for the third character")
+    ax.set_xlabel("candidate, third character")
     ax.set_ylabel("score (illustrative, 0 to 1)")
     ax.set_title("3. Read each character", loc="left")
-    ax.text(-0.5, 0.78, "Look-alikes compete:\n0/O, 8/B, 1/I, 5/S, 2/Z", fontsize=9, color=warn)
+    ax.text(-0.5, 0.74, "Look-alikes compete:\n0/O, 8/B, 1/I,\n5/S, 2/Z", fontsize=10.5, color=warn)
     fig.tight_layout()
     return fig
 

@@ -32,16 +32,16 @@ def _one_way_changes(sign: int) -> int:
     return int((sign * (frames[FRAME] - frames[FRAME - 1]) > DETECTOR.level).sum())
 
 
-def frame_scores(spec: motion.SceneSpec = SPEC, detector: motion.Detector = DETECTOR) -> motion.Scores:
+def _frame_scores(spec: motion.SceneSpec = SPEC, detector: motion.Detector = DETECTOR) -> motion.Scores:
     return motion.evaluate(motion.make_scene(spec), detector)
 
 
 def precision() -> float:
-    return frame_scores().precision
+    return _frame_scores().precision
 
 
 def recall() -> float:
-    return frame_scores().recall
+    return _frame_scores().recall
 
 
 def _pixel_scores() -> motion.Scores:
@@ -61,13 +61,13 @@ def _best_by(rate: str) -> float:
 
 def extra_false_alarms() -> int:
     """How many more false-alarm frames the flickering video raises than the steady one."""
-    steady = frame_scores(motion.without_flicker(SPEC))
-    return frame_scores().false_positives - steady.false_positives
+    steady = _frame_scores(motion.without_flicker(SPEC))
+    return _frame_scores().false_positives - steady.false_positives
 
 
 def _extra_false_alarms_without_cleanup() -> int:
     raw = motion.Detector(level=DETECTOR.level, opening=1, min_area=0)
-    return frame_scores(detector=raw).false_positives - frame_scores(motion.without_flicker(SPEC), raw).false_positives
+    return _frame_scores(detector=raw).false_positives - _frame_scores(motion.without_flicker(SPEC), raw).false_positives
 
 
 LAB = Lab(
