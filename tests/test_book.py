@@ -120,3 +120,23 @@ def test_a_raising_lab_fails_the_build_naming_notebook_and_cell(tmp_path):
     assert result.returncode != 0
     assert "broken-lab.md" in log and "survey = 1 / 0" in log and "ZeroDivisionError" in log
 
+
+
+def test_hidden_solutions_variant_carries_no_solution_anywhere(tmp_path, monkeypatch):
+    monkeypatch.setenv("SURVLAB_HIDE_SOLUTIONS", "1")
+    result = build_book(tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = tmp_path / "_build" / "html"
+    solution_lines = []
+    for source in editions.lab_sources(NOTEBOOKS).values():
+        nb = editions.read_lab_source(source)
+        solution_lines += [line.strip() for c in nb.cells if editions.SOLUTION_TAG in c.metadata.get("tags", [])
+                           for line in c.source.splitlines() if "=" in line]
+        page = (html / "notebooks" / f"{source.stem}.html").read_text(encoding="utf-8")
+        assert 'class="solution' not in page and "solution dropdown" not in page
+    assert solution_lines
+    for file in html.rglob("*"):
+        if file.is_file() and file.suffix in (".html", ".txt", ".md", ".ipynb", ".js"):
+            text = file.read_text(encoding="utf-8", errors="ignore")
+            leaked = [line for line in solution_lines if line in text]
+            assert not leaked, f"{file.relative_to(html)} carries solution code: {leaked[:2]}"

@@ -388,3 +388,12 @@ def test_plot_score_distributions_can_hide_the_rates():
     hidden = " ".join(t.get_text() for t in faces.plot_score_distributions(scores, 0.3, show_rates=False).texts)
     assert "%" in shown and "of impostor pairs" in shown
     assert "%" not in hidden and "false matches" in hidden and "false non-matches" in hidden
+
+
+def test_detect_faces_remembers_results_by_image_content(gray):
+    first = faces.detect_faces(gray)
+    first.clear()  # a caller changing its list must not change the remembered answer
+    assert len(faces.detect_faces(gray.copy())) == 1
+    altered = gray.copy()
+    altered[:, :256] = 0.5  # same shape, different content: the face is half gone
+    assert faces.detect_faces(altered) != faces.detect_faces(gray)

@@ -299,3 +299,8 @@ def test_describe_lists_every_field_with_its_value():
 def test_describe_rejects_other_objects():
     with pytest.raises(ValueError, match="Network or a Budget"):
         network.describe({"cameras": 3})
+
+
+def test_storage_by_codec_rejects_an_unknown_resolution():
+    with pytest.raises(ValueError, match="unknown resolution"):
+        network.plot_storage_by_codec(resolutions=("1080p", "8K"))

@@ -1,4 +1,5 @@
-"""Sphinx extension: every lab page offers its student edition as the ".ipynb" download.
+"""Sphinx extension: every lab page offers its student edition as the ".ipynb" download,
+and the book can be built with every solution removed.
 
 The theme gives MyST Markdown notebooks no notebook download, and myst-nb's
 ``jupyter_execute`` copy loses its outputs on a cache hit. So for each lab page we take
@@ -7,6 +8,7 @@ blank, figures kept) and write it where the theme's download button points.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -35,7 +37,40 @@ def add_student_download(app, pagename, templatename, context, doctree):
     context["ipynb_source"] = pagename + ".ipynb"
 
 
+def remove_solutions(app, doctree):
+    """With survlab_hide_solutions, drop every solution (text and code) from the page.
+
+    sphinx-exercise's own hide_solutions crashes on gated solutions (its issue 89), so
+    its option stays off and the merged solution nodes are removed here instead, before
+    sphinx-exercise registers them.
+    """
+    if not app.config.survlab_hide_solutions:
+        return
+    from sphinx_exercise.nodes import solution_node
+
+    for node in list(doctree.findall(solution_node)):
+        node.parent.remove(node)
+
+
+def hide_copied_sources(app, config):
+    if config.survlab_hide_solutions:
+        config.html_copy_source = False  # the copied .md would carry the solutions
+
+
+def drop_source_button(app, pagename, templatename, context, doctree):
+    """Without copied sources, the theme's ".md" download would point at nothing."""
+    if not app.config.survlab_hide_solutions:
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"] = [b for b in group["buttons"] if b.get("label") != "download-source-button"]
+
+
 def setup(app):
+    app.add_config_value("survlab_hide_solutions", os.environ.get("SURVLAB_HIDE_SOLUTIONS") == "1", "env")
+    app.connect("config-inited", hide_copied_sources)
+    app.connect("doctree-read", remove_solutions, priority=400)
     # Before the theme's header buttons (priority 501) read context["ipynb_source"].
     app.connect("html-page-context", add_student_download, priority=500)
+    app.connect("html-page-context", drop_source_button, priority=502)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

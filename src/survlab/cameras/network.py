@@ -118,7 +118,10 @@ def uplink_gbps(cameras: float, bitrate_mbps: float, streamed_fraction: float = 
 
 
 def power_kw(cameras: float, watts_per_camera: float) -> float:
-    """Kilowatts drawn by ``cameras``, each with ``watts_per_camera`` (its share of switches, recorders, servers included)."""
+    """Kilowatts drawn by ``cameras``, each drawing ``watts_per_camera``.
+
+    The watts per camera should include the camera's share of switches, recorders and servers.
+    """
     _non_negative("cameras", cameras)
     _non_negative("watts_per_camera", watts_per_camera)
     return cameras * watts_per_camera / 1000
@@ -328,8 +331,8 @@ def plot_pipeline(ax=None):
     ax.add_patch(FancyBboxPatch((0.05, 0.15), 10.8, 0.45, boxstyle="round,pad=0.02",
                                 facecolor=style.PALETTE[6], alpha=0.35, edgecolor="none"))
     ax.text(5.45, 0.375, "Electricity: every stage stops when the power does", ha="center", va="center", fontsize=10)
-    ax.text(0.15, low, "Live video can be watched from\nthe recorder or the archive;\nold video only from wherever\nit is still stored.",
-            ha="left", va="center", fontsize=9.5, color="0.3")
+    note = "Live video can be watched from\nthe recorder or the archive;\nold video only from wherever\nit is still stored."
+    ax.text(0.15, low, note, ha="left", va="center", fontsize=9.5, color="0.3")
     return ax
 
 
@@ -359,6 +362,9 @@ def plot_storage_by_codec(ax=None, fps: float = 25, resolutions=("720p", "1080p"
 
     from .. import style
 
+    unknown = [name for name in resolutions if name not in RESOLUTIONS]
+    if unknown:
+        raise ValueError(f"unknown resolution(s) {unknown}; this module knows {list(RESOLUTIONS)}")
     ax = _axes(ax, (7.5, 4.2))
     kinds = ("uncompressed", "H.264", "H.265")
     x = np.arange(len(resolutions))

@@ -8,7 +8,6 @@ download). Part B's faces are synthetic: seeded random templates made by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..cameras import faces
 from ..checks import Exercise, Lab, Mistake, Number, WholeNumber
@@ -27,7 +26,6 @@ class Scenario:
 SCENARIO = Scenario()
 
 
-@lru_cache(maxsize=2)  # a wide search takes about half a second; the check need not repeat it
 def boxes_in_wide_search(s: Scenario = SCENARIO) -> int:
     """Boxes the detector reports on the astronaut when it searches a wider range of window sizes."""
     return len(faces.detect_faces(faces.astronaut_gray(), min_size=s.wide_min_size, max_size=s.wide_max_size))
