@@ -6,7 +6,7 @@ JB     := $(BIN)/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup book html pdf editions offline html-nosolutions test test-fast lock clean
+.PHONY: cache-check help setup book html pdf editions offline html-nosolutions test test-fast lock clean
 .DEFAULT_GOAL := help
 
 help:
@@ -34,10 +34,19 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 
-html: setup
+# jupyter-cache keys on a notebook's own code, not on the library it imports:
+# when src/ changes, drop the cache so figures and outputs are redrawn.
+LIB_HASH = $(shell cat $$(find src -name '*.py' | sort) | sha256sum | cut -c1-16)
+cache-check:
+	@mkdir -p _build
+	@if [ "$$(cat _build/.library-hash 2>/dev/null)" != "$(LIB_HASH)" ]; then \
+	  rm -rf _build/.jupyter_cache; echo "$(LIB_HASH)" > _build/.library-hash; \
+	  echo "library changed: labs will be executed again"; fi
+
+html: setup cache-check
 	$(JB) build . $(BUILD_FLAGS)
 
-pdf: setup
+pdf: setup cache-check
 	rm -rf _build/latex   # a failed LaTeX run leaves "Nothing to do" behind
 	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
 

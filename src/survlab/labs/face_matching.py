@@ -64,6 +64,12 @@ def _p() -> float:
     return measured_false_match_rate()
 
 
+# A student may round p to "one in a thousand"; the exercises ask for the measured value.
+ROUNDED_P = 0.001
+ROUNDED_P_HINT = ("close, but you used a rounded p; use the measured rate `p`, computed by the library "
+                  "after the false match rate exercise.")
+
+
 LAB = Lab(
     id="face-matching",
     title="Faces, templates and galleries",
@@ -92,6 +98,8 @@ LAB = Lab(
                                                          "of impostor comparisons to get a rate."),
                 Mistake(lambda e: _measured_false_non_match_rate(),
                         "that was measured on genuine pairs (the false non-match rate); use scores.impostor."),
+                Mistake(lambda e: 100 * e, "that looks like a percentage; give the share as a fraction "
+                                           "between 0 and 1."),
             ),
         ),
         Exercise(
@@ -106,6 +114,8 @@ LAB = Lab(
                         "matches there are on average."),
                 Mistake(lambda e: _p(), "that is one comparison; a search compares the probe with every "
                                         "person in the gallery."),
+                Mistake(lambda e: faces.expected_false_matches(ROUNDED_P, SCENARIO.gallery_for_count),
+                        ROUNDED_P_HINT),
             ),
         ),
         Exercise(
@@ -122,6 +132,10 @@ LAB = Lab(
                                          "the question asks for at least one."),
                 Mistake(lambda e: _p() ** SCENARIO.gallery_for_chance,
                         "p**N would be the chance that every comparison is a false match."),
+                Mistake(lambda e: 100 * e, "that looks like a percentage; give the chance as a fraction "
+                                           "between 0 and 1."),
+                Mistake(lambda e: faces.prob_at_least_one_false_match(ROUNDED_P, SCENARIO.gallery_for_chance),
+                        ROUNDED_P_HINT),
             ),
         ),
         Exercise(
@@ -137,6 +151,8 @@ LAB = Lab(
                                                      "0.5; the chance of at least one is lower there."),
                 Mistake(lambda e: round(1 / _p()), "that is where you expect one false match per search; the "
                                                    "chance of at least one is already about 63% there."),
+                Mistake(lambda e: faces.gallery_size_for_probability(ROUNDED_P, SCENARIO.target_chance),
+                        ROUNDED_P_HINT),
             ),
         ),
     ),
