@@ -46,11 +46,34 @@
     });
   }
 
+  // 2.1.1 Keyboard: a code block or output that scrolls sideways must take keyboard focus,
+  // or it cannot be scrolled without a mouse. The theme sets this on load and on resize,
+  // but not when a dropdown (a solution) opens and its code first takes up room.
+  function keepScrollablesFocusable() {
+    if (!window.ResizeObserver) return;
+    var observer = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var box = entry.target;
+        box.tabIndex = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight ? 0 : -1;
+      });
+    });
+    document.querySelectorAll("pre, .cell_output > .output, .pst-scrollable-table-container")
+      .forEach(function (box) { observer.observe(box); });
+  }
+
+  // Offline (file://) the browser refuses the requests Sphinx's search makes to show a
+  // snippet of each result; list the results without snippets instead of failing them.
+  // (DOCUMENTATION_OPTIONS is a global const, not a property of window.)
+  if (location.protocol === "file:" && typeof DOCUMENTATION_OPTIONS === "object") {
+    DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+  }
+
   function repair() {
     nameSearchButtons();
     nameColorModeButtons();
     nameSidebarToggles();
     fixBibliographyRoles();
+    keepScrollablesFocusable();
     new MutationObserver(nameColorModeButtons).observe(document.documentElement,
       { attributes: true, attributeFilter: ["data-mode"] });
   }

@@ -37,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     bundle.add_argument("--notebooks", type=Path, default=ROOT / "_build" / "editions" / "student")
     bundle.add_argument("--out", type=Path, default=ROOT / "_build" / "under-watch-offline.zip")
 
+    links = sub.add_parser("links", help="check a built site's internal links and anchors offline; "
+                                         "list its external links (never fetched)")
+    links.add_argument("site", type=Path, nargs="?", default=ROOT / "_build" / "html")
+    links.add_argument("--external", type=Path, help="write the external links here "
+                                                     "(default: external-links.txt beside the site)")
+
     args = parser.parse_args(argv)
     if args.command == "grade":
         from . import grading, labs
@@ -54,6 +60,19 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(g.status == grading.ERROR for g in grades.values())
         print(f"graded {len(grades)} submission(s), {errors} could not be graded; "
               f"{len(grading.read_csv(args.out))} row(s) in {args.out}")
+    elif args.command == "links":
+        from . import sitecheck
+
+        try:
+            report = sitecheck.check_site(args.site)
+        except ValueError as err:
+            parser.error(str(err))
+        listing = sitecheck.write_external_report(report, args.external or args.site.parent / "external-links.txt")
+        for broken in report.broken:
+            print(broken)
+        print(f"{len(report.pages)} page(s), {report.internal} internal link(s), {len(report.broken)} broken; "
+              f"{len(report.external)} external link(s) listed in {listing}")
+        return 0 if report.ok else 1
     elif args.command == "bundle":
         from . import editions
 

@@ -1,0 +1,623 @@
+"""Benchmarks of the Under Watch course: build times, lab weight, sizes, grading against otter-grader.
+
+One command, from the repository root:
+
+    .venv/bin/python benchmarks/run.py                 # everything, 3 runs of each
+    .venv/bin/python benchmarks/run.py --runs 1 --only grading --submissions 20
+
+It writes benchmarks/results.json and benchmarks/results.md (a run with --only updates
+its own sections and keeps the others). Nothing is written into the repository's own
+_build: the course is copied (git HEAD by default) into a temporary folder, and every
+build, lab run and grading batch happens there. What each figure means is in
+benchmarks/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+JUPYTER_BOOK = Path(PYTHON).with_name("jupyter-book")
+OTTER_VENV = HERE / ".otter-venv"
+OTTER_REQUIREMENTS = HERE / "otter-requirements.txt"
+OTTER_MASTER = HERE / "otter" / "lab0-master.md"
+OTTER_DRIVER = HERE / "otter" / "grade.py"
+RESULTS_JSON = HERE / "results.json"
+RESULTS_MD = HERE / "results.md"
+
+BUILD_FLAGS = ["-W", "-n", "--keep-going"]  # as the Makefile and CI build
+SECTIONS = ("build", "labs", "sizes", "grading")
+EDITED_LESSON = "book/cameras/01-camera-networks.md"
+EDIT = "\n\nThis paragraph was added by the benchmark to time a rebuild after one edit.\n"
+LAB0 = "getting-started"
+KINDS = ("correct", "wrong", "blank", "partial")  # the submission mix, in turn
+EXPECTED_TOTAL = {"correct": 4, "wrong": 0, "blank": 0, "partial": 2}
+MB = 1_000_000
+GIB = 1024 ** 3
+
+# The issue's targets: (label, unit, limit, "max" if the figure must stay below it, else "min").
+TARGETS = {
+    "cold_build_s": ("cold build of the site, every lab executed", "s", 90, "max"),
+    "nochange_rebuild_s": ("rebuild with nothing changed", "s", 10, "max"),
+    "lab_time_s": ("every lab's execution time", "s", 15, "max"),
+    "lab_peak_bytes": ("every lab's peak kernel memory", "GiB", GIB, "max"),
+    "pdf_build_s": ("PDF build", "s", 120, "max"),
+    "pdf_bytes": ("PDF size", "MB", 25 * MB, "max"),
+    "offline_zip_bytes": ("offline zip size", "MB", 60 * MB, "max"),
+    "grading_speedup": ("grading speed against otter-grader (otter time / our time)", "x", 4, "min"),
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def load_1min() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def wait_for_quiet(threshold: float, max_wait: float) -> dict:
+    """Sleep until the 1-minute load is below ``threshold`` (at most ``max_wait`` s)."""
+    start, first = time.monotonic(), load_1min()
+    load = first
+    while load >= threshold and time.monotonic() - start < max_wait:
+        log(f"1-minute load {load:.2f} >= {threshold}: waiting ({time.monotonic() - start:.0f} of {max_wait:.0f} s)")
+        time.sleep(20)
+        load = load_1min()
+    return {"load_1min_at_first_check": first, "load_1min_at_start": load,
+            "waited_s": round(time.monotonic() - start), "quiet": load < threshold}
+
+
+def child_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list, *, env: dict, logfile: Path, cwd: Path | None = None, timeout: float = 3600) -> dict:
+    """Run a command, its output to ``logfile``; wall time and the CPU time of its process tree."""
+    cpu0, t0 = child_cpu_seconds(), time.perf_counter()
+    with logfile.open("w") as out:
+        proc = subprocess.run([str(c) for c in cmd], env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                              timeout=timeout, stdin=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    text = logfile.read_text(errors="replace")
+    warnings = [line for line in text.splitlines() if "WARNING:" in line]
+    return {"seconds": round(wall, 2), "cpu_seconds": round(child_cpu_seconds() - cpu0, 2),
+            "ok": proc.returncode == 0, "returncode": proc.returncode, "warnings": len(warnings),
+            "log_tail": "" if proc.returncode == 0 else text[-3000:]}
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": round(statistics.median(values), 2), "min": round(min(values), 2),
+            "max": round(max(values), 2), "runs": len(values), "values": [round(v, 2) for v in values]}
+
+
+def folder_bytes(folder: Path, skip: tuple[str, ...] = ()) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file() and not set(p.parts) & set(skip)]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+def run_git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def snapshot(source: str, dest: Path) -> dict:
+    """The course to measure, copied to ``dest``: git HEAD (reproducible) or the working tree."""
+    commit = run_git("rev-parse", "--short", "HEAD")
+    if source == "head":
+        # Streamed through tar, never held in memory (a big parent would inflate its children's ru_maxrss).
+        # benchmarks/ is not part of the course, and its scratch must never be measured.
+        archive = subprocess.Popen(["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD", "--", ".",
+                                    ":(exclude)benchmarks"], stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(dest)], stdin=archive.stdout, check=True)
+        archive.stdout.close()
+        if archive.wait() != 0:
+            raise RuntimeError("git archive HEAD failed")
+        return {"source": "git HEAD", "commit": commit}
+    skip = shutil.ignore_patterns(".git", ".venv", "_build", "benchmarks", "node_modules", "__pycache__",
+                                  ".pytest_cache", ".ipynb_checkpoints", "*.egg-info")
+    shutil.copytree(ROOT, dest, ignore=skip, dirs_exist_ok=True)
+    dirty = bool(run_git("status", "--porcelain", "--untracked-files=no"))
+    return {"source": "working tree", "commit": commit + ("+uncommitted changes" if dirty else "")}
+
+
+def course_env(course: Path) -> dict:
+    """Children import survlab from the copy (PYTHONPATH comes before the editable install)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MPLBACKEND")}
+    env.update({"PYTHONPATH": str(course / "src"), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                "PYTHONDONTWRITEBYTECODE": "1"})
+    return env
+
+
+def machine() -> dict:
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), "?")
+    meminfo = Path("/proc/meminfo").read_text()
+    mem_kib = int(next(line.split()[1] for line in meminfo.splitlines() if line.startswith("MemTotal")))
+    jb = subprocess.run([str(JUPYTER_BOOK), "--version"], capture_output=True, text=True).stdout.split()
+    return {"cores": len(os.sched_getaffinity(0)), "memory_gib": round(mem_kib / 1024 ** 2, 1), "cpu": model,
+            "python": platform.python_version(), "os": platform.platform(),
+            "jupyter_book": next((w for w in jb if w[:1].isdigit()), "?")}
+
+
+# ---------------------------------------------------------------- build
+
+def build_cmd(course: Path, out: Path, *extra: str) -> list:
+    return [JUPYTER_BOOK, "build", course, *BUILD_FLAGS, "--path-output", out, *extra]
+
+
+def cached_execution_seconds(out: Path, course: Path) -> dict[str, float]:
+    """Each page's execution time as the build recorded it in its jupyter-cache (lessons run code too)."""
+    from jupyter_cache import get_cache
+
+    cache_dir = out / "_build" / ".jupyter_cache"
+    if not cache_dir.exists():
+        return {}
+    return {str(Path(r.uri).relative_to(course)): round(r.data.get("execution_seconds") or 0, 2)
+            for r in get_cache(str(cache_dir)).list_cache_records()}
+
+
+def bench_build(course: Path, scratch: Path, runs: int, env: dict) -> tuple[dict, Path]:
+    """Cold build, no-change rebuild, rebuild after one edited lesson, PDF; ``runs`` times each."""
+    lesson = course / EDITED_LESSON
+    original = lesson.read_text(encoding="utf-8")
+    figures: dict[str, list[dict]] = {"cold_build": [], "nochange_rebuild": [], "edited_rebuild": [], "pdf_build": []}
+    executed: list[dict[str, float]] = []
+    out = scratch
+    for i in range(runs):
+        out = scratch / f"build-{i}"
+        shutil.rmtree(out, ignore_errors=True)
+        log(f"build run {i + 1}/{runs}: cold HTML build (--all) into {out}")
+        figures["cold_build"].append(timed(build_cmd(course, out, "--all"), env=env, logfile=scratch / f"cold-{i}.log"))
+        executed.append(cached_execution_seconds(out, course))
+        log(f"  cold {figures['cold_build'][-1]['seconds']} s; rebuild with nothing changed")
+        figures["nochange_rebuild"].append(timed(build_cmd(course, out), env=env, logfile=scratch / f"nochange-{i}.log"))
+        log(f"  no-change {figures['nochange_rebuild'][-1]['seconds']} s; rebuild after editing {EDITED_LESSON}")
+        lesson.write_text(original + EDIT, encoding="utf-8")
+        try:
+            figures["edited_rebuild"].append(timed(build_cmd(course, out), env=env, logfile=scratch / f"edited-{i}.log"))
+        finally:
+            lesson.write_text(original, encoding="utf-8")
+        log(f"  edited {figures['edited_rebuild'][-1]['seconds']} s; PDF (pdflatex builder, as make pdf after make html)")
+        shutil.rmtree(out / "_build" / "latex", ignore_errors=True)  # as the Makefile does
+        figures["pdf_build"].append(timed(build_cmd(course, out, "--builder", "pdflatex"), env=env,
+                                          logfile=scratch / f"pdf-{i}.log"))
+        log(f"  PDF {figures['pdf_build'][-1]['seconds']} s")
+        if i < runs - 1:
+            shutil.rmtree(out, ignore_errors=True)  # keep only the last build, for the sizes
+    result = {}
+    for name, rows in figures.items():
+        failed = [r for r in rows if not r["ok"]]
+        result[name] = {**summary([r["seconds"] for r in rows]),
+                        "cpu_seconds": summary([r["cpu_seconds"] for r in rows]),
+                        "warnings": max(r["warnings"] for r in rows),
+                        "failed_runs": len(failed), "failure_log": failed[0]["log_tail"] if failed else ""}
+    notebooks = sorted({k for run in executed for k in run})
+    result["execution_in_cold_build"] = {nb: summary([run[nb] for run in executed if nb in run]) for nb in notebooks}
+    result["edited_lesson"] = EDITED_LESSON
+    return result, out
+
+
+# ---------------------------------------------------------------- labs
+
+def child_lab(path: str) -> None:
+    """(Child process) run one lab's solution edition via survlab.runner; print time and kernel peak memory."""
+    from survlab import editions, labs, runner
+
+    source = Path(path)
+    nb = editions.read_lab_source(source)
+    with tempfile.TemporaryDirectory(prefix="bench-lab-") as tmp:
+        t0 = time.perf_counter()
+        run = runner.run_and_collect(nb, tmp, name=source.name, timeout=120)
+        seconds = time.perf_counter() - t0
+    # The kernel has been shut down and reaped: its peak RSS is the children's high-water mark.
+    kernel_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    lab = labs.get(editions.lab_id(nb, source))
+    verdicts = lab.judge_all(run.answers)
+    print(json.dumps({"seconds": seconds, "kernel_peak_bytes": kernel_kib * 1024,
+                      "correct": sum(r.correct for r in verdicts), "exercises": len(verdicts),
+                      "cell_errors": len(run.errors)}))
+
+
+def lab_notebooks(course: Path) -> list[Path]:
+    return [p for p in sorted((course / "notebooks").glob("*.md"))
+            if "\nsurvlab:" in p.read_text(encoding="utf-8")[:2000]]
+
+
+def bench_labs(course: Path, scratch: Path, runs: int, env: dict) -> dict:
+    """Each lab ``runs`` times, each run in a fresh process with a fresh kernel."""
+    result = {}
+    for path in lab_notebooks(course):
+        rows = []
+        for i in range(runs):
+            proc = subprocess.run([PYTHON, __file__, "_lab", str(path)], env=env, capture_output=True, text=True,
+                                  cwd=scratch, timeout=900)
+            lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+            if proc.returncode != 0 or not lines:
+                result[path.stem] = {"failed": True, "log_tail": (proc.stdout + proc.stderr)[-3000:]}
+                log(f"lab {path.stem} FAILED")
+                break
+            rows.append(json.loads(lines[-1]))
+            log(f"lab {path.stem} run {i + 1}/{runs}: {rows[-1]['seconds']:.1f} s, "
+                f"kernel peak {rows[-1]['kernel_peak_bytes'] / 2 ** 20:.0f} MiB")
+        else:
+            result[path.stem] = {"seconds": summary([r["seconds"] for r in rows]),
+                                 "kernel_peak_bytes": summary([r["kernel_peak_bytes"] for r in rows]),
+                                 "solution_correct": f"{rows[-1]['correct']}/{rows[-1]['exercises']}",
+                                 "cell_errors": rows[-1]["cell_errors"], "failed": False}
+    return result
+
+
+# ---------------------------------------------------------------- sizes
+
+def bench_sizes(course: Path, built: Path | None, scratch: Path, env: dict) -> dict:
+    """Sizes of the site, the PDF and the offline zip, made as `make offline` makes them."""
+    if built is None:  # --only sizes: build once, untimed
+        built = scratch / "build-sizes"
+        for extra in (["--all"], ["--builder", "pdflatex"]):
+            log(f"sizes: building {' '.join(extra)}")
+            run = timed(build_cmd(course, built, *extra), env=env, logfile=scratch / "sizes-build.log")
+            if not run["ok"]:
+                return {"failed": True, "log_tail": run["log_tail"]}
+    site, pdf = built / "_build" / "html", built / "_build" / "latex" / "under-watch.pdf"
+    site_bytes, site_files = folder_bytes(site)
+    parts = {}
+    for child in sorted(site.iterdir()):
+        parts[child.name] = folder_bytes(child)[0] if child.is_dir() else child.stat().st_size
+    biggest = dict(sorted(parts.items(), key=lambda kv: -kv[1])[:6])
+    shutil.copy(pdf, site / "under-watch.pdf")  # as `make book` does
+    editions_dir = built / "_build" / "editions"
+    zip_path = built / "_build" / "under-watch-offline.zip"
+    for cmd in ([PYTHON, "-m", "survlab", "editions", "--out", editions_dir, "--notebooks", course / "notebooks",
+                 "--cache", built / "_build" / ".jupyter_cache"],
+                [PYTHON, "-m", "survlab", "bundle", "--site", site, "--pdf", pdf, "--notebooks",
+                 editions_dir / "student", "--out", zip_path]):
+        run = timed(cmd, env=env, logfile=scratch / "bundle.log")
+        if not run["ok"]:
+            return {"failed": True, "log_tail": run["log_tail"]}
+    return {"site_bytes": site_bytes, "site_files": site_files, "site_biggest_parts": biggest,
+            "pdf_bytes": pdf.stat().st_size, "offline_zip_bytes": zip_path.stat().st_size,
+            "student_notebooks_bytes": folder_bytes(editions_dir / "student")[0], "failed": False}
+
+
+# ---------------------------------------------------------------- grading
+
+def otter_python() -> Path:
+    """The otter virtual environment, (re)made when otter-requirements.txt changes."""
+    python = OTTER_VENV / "bin" / "python"
+    wanted = hashlib.sha256(OTTER_REQUIREMENTS.read_bytes()).hexdigest()
+    stamp = OTTER_VENV / ".requirements-sha256"
+    if python.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+        return python
+    log(f"creating {OTTER_VENV} from {OTTER_REQUIREMENTS.name}")
+    shutil.rmtree(OTTER_VENV, ignore_errors=True)
+    subprocess.run([PYTHON, "-m", "venv", OTTER_VENV], check=True)
+    pip = subprocess.run([python, "-m", "pip", "install", "-q", "-r", OTTER_REQUIREMENTS], capture_output=True, text=True)
+    if pip.returncode != 0:
+        raise RuntimeError(f"installing {OTTER_REQUIREMENTS.name} failed:\n{pip.stdout[-2000:]}{pip.stderr[-3000:]}")
+    stamp.write_text(wanted)
+    return python
+
+
+def otter_autograder(course: Path, scratch: Path, env: dict) -> tuple[Path, Path, str]:
+    """`otter assign` on the otter edition of Lab 0: the autograder zip and the student notebook."""
+    import jupytext
+
+    python = otter_python()
+    folder = scratch / "otter-assign"
+    folder.mkdir(parents=True, exist_ok=True)
+    jupytext.write(jupytext.read(OTTER_MASTER), folder / "lab0.ipynb")
+    run = timed([python, "-m", "otter", "assign", "lab0.ipynb", "dist"], env=env, cwd=folder,
+                logfile=scratch / "otter-assign.log")
+    if not run["ok"]:
+        raise RuntimeError(f"otter assign failed:\n{run['log_tail']}")
+    version = subprocess.run([python, "-c", "import otter; print(otter.__version__)"], capture_output=True,
+                             text=True).stdout.strip()
+    return next((folder / "dist" / "autograder").glob("*.zip")), folder / "dist" / "student" / "lab0.ipynb", version
+
+
+def child_submissions(ours: str, theirs: str, otter_student: str, count: str) -> None:
+    """(Child process) ``count`` submissions of Lab 0 in both formats, the same answers in each.
+
+    Ours come from tests/grading_cases/make_cases.py (the student edition, answered); the
+    otter ones from otter's student notebook, answered with the same expressions.
+    """
+    import nbformat
+
+    course = Path(os.environ["PYTHONPATH"]).parent
+    spec = importlib.util.spec_from_file_location("make_cases", course / "tests" / "grading_cases" / "make_cases.py")
+    cases = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cases)
+    partial = {**cases.SOLUTION, "camera_gb_per_day": "172.8", "orders_apart": "None"}
+    ours_nb = {"correct": cases.solved(), "wrong": cases.answered(cases.WRONG),
+               "blank": cases.student_edition(), "partial": cases.answered(partial)}
+
+    def otter_answered(values: dict) -> nbformat.NotebookNode:
+        nb = nbformat.read(otter_student, as_version=4)
+        for cell in nb.cells:
+            for name, value in values.items():
+                cell.source = cell.source.replace(f"{name} = ...", f"{name} = {value}")
+        return nb
+
+    theirs_nb = {"correct": cases.with_cell(otter_answered(cases.SOLUTION), "import math", 1),
+                 "wrong": otter_answered(cases.WRONG), "blank": otter_answered({}), "partial": otter_answered(partial)}
+    expected = {}
+    for i in range(int(count)):
+        kind = KINDS[i % len(KINDS)]
+        student = f"s{i:03d}-{kind}"
+        nbformat.write(ours_nb[kind], Path(ours) / f"{student}.ipynb")
+        nbformat.write(theirs_nb[kind], Path(theirs) / f"{student}.ipynb")
+        expected[student] = EXPECTED_TOTAL[kind]
+    print(json.dumps(expected))
+
+
+def read_totals(path: Path) -> dict[str, float]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return {row["student"]: float(row["total"]) for row in csv.DictReader(f)}
+
+
+def bench_grading(course: Path, scratch: Path, runs: int, counts: list[int], jobs: int, env: dict,
+                  large_runs: int | None) -> dict:
+    autograder, otter_student, otter_version = otter_autograder(course, scratch, env)
+    otter = otter_python()
+    result = {"otter_version": otter_version, "jobs": jobs, "mix": list(KINDS), "batches": {}}
+    for count in counts:
+        folder = scratch / f"grading-{count}"
+        ours_dir, theirs_dir = folder / "ours", folder / "otter"
+        ours_dir.mkdir(parents=True)
+        theirs_dir.mkdir(parents=True)
+        proc = subprocess.run([PYTHON, __file__, "_submissions", ours_dir, theirs_dir, otter_student, str(count)],
+                              env=env, capture_output=True, text=True, check=True)
+        expected = json.loads(proc.stdout.splitlines()[-1])
+        n_runs = runs if large_runs is None or count <= 20 else large_runs
+        rows = {"ours": [], "otter": []}
+        agree = True
+        for i in range(n_runs):
+            order = ("ours", "otter") if i % 2 == 0 else ("otter", "ours")  # neither always goes first
+            for grader in order:
+                out = folder / f"{grader}-{i}.csv"
+                if grader == "ours":
+                    cmd = [PYTHON, "-m", "survlab", "grade", LAB0, *sorted(ours_dir.glob("*.ipynb")), "--out", out,
+                           "--jobs", str(jobs), "--timeout", "120"]
+                else:
+                    cmd = [otter, OTTER_DRIVER, "--autograder", autograder, "--jobs", str(jobs), "--out", out,
+                           *sorted(theirs_dir.glob("*.ipynb"))]
+                run = timed(cmd, env=env, cwd=folder, logfile=folder / f"{grader}-{i}.log")
+                if not run["ok"]:
+                    raise RuntimeError(f"{grader} grading failed:\n{run['log_tail']}")
+                totals = read_totals(out)
+                wrong = {s: (totals.get(s), e) for s, e in expected.items() if totals.get(s) != e}
+                agree &= not wrong
+                rows[grader].append(run)
+                log(f"grading {count} run {i + 1}/{n_runs} {grader}: {run['seconds']} s"
+                    + (f"; {len(wrong)} totals differ from the expected ones, e.g. {next(iter(wrong.items()))}"
+                       if wrong else "; every total as expected"))
+        ours_s, otter_s = summary([r["seconds"] for r in rows["ours"]]), summary([r["seconds"] for r in rows["otter"]])
+        result["batches"][str(count)] = {
+            "ours": ours_s, "otter": otter_s,
+            "ours_cpu_seconds": summary([r["cpu_seconds"] for r in rows["ours"]]),
+            "otter_cpu_seconds": summary([r["cpu_seconds"] for r in rows["otter"]]),
+            "speedup": round(otter_s["median"] / ours_s["median"], 2),
+            "ours_per_submission_s": round(ours_s["median"] / count, 3),
+            "otter_per_submission_s": round(otter_s["median"] / count, 3),
+            "totals_as_expected": agree}
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+# ---------------------------------------------------------------- report
+
+def verdicts(sections: dict) -> list[tuple[str, str, str, bool | None]]:
+    """(target, limit, measured, passed) for each target; None where it was not measured."""
+    out = []
+
+    def add(key: str, measured: float | None, shown: str) -> None:
+        label, unit, limit, sense = TARGETS[key]
+        limit_text = {"GiB": "1 GiB", "MB": f"{limit / MB:g} MB", "x": f"at least {limit}x"}.get(unit, f"{limit} s")
+        if measured is None:
+            out.append((label, limit_text, "not measured", None))
+        else:
+            out.append((label, limit_text, shown, measured <= limit if sense == "max" else measured >= limit))
+
+    build = sections.get("build", {}).get("figures", {})
+    for key, name in (("cold_build_s", "cold_build"), ("nochange_rebuild_s", "nochange_rebuild"),
+                      ("pdf_build_s", "pdf_build")):
+        fig = build.get(name)
+        ok = fig and not fig["failed_runs"]
+        add(key, fig["median"] if ok else None, f"{fig['median']:.1f} s" if ok else "")
+    labs = sections.get("labs", {}).get("figures", {})
+    good = {k: v for k, v in labs.items() if not v.get("failed")}
+    if labs and len(good) == len(labs):
+        slowest = max(good, key=lambda k: good[k]["seconds"]["median"])
+        heaviest = max(good, key=lambda k: good[k]["kernel_peak_bytes"]["median"])
+        add("lab_time_s", good[slowest]["seconds"]["median"], f"slowest {good[slowest]['seconds']['median']:.1f} s ({slowest})")
+        add("lab_peak_bytes", good[heaviest]["kernel_peak_bytes"]["median"],
+            f"heaviest {good[heaviest]['kernel_peak_bytes']['median'] / 2 ** 20:.0f} MiB ({heaviest})")
+    else:
+        add("lab_time_s", None, "")
+        add("lab_peak_bytes", None, "")
+    sizes = sections.get("sizes", {}).get("figures", {})
+    for key in ("pdf_bytes", "offline_zip_bytes"):
+        value = sizes.get(key) if not sizes.get("failed") else None
+        add(key, value, f"{value / MB:.1f} MB" if value else "")
+    batches = sections.get("grading", {}).get("figures", {}).get("batches", {})
+    if batches:
+        worst = min(batches, key=lambda c: batches[c]["speedup"])
+        add("grading_speedup", batches[worst]["speedup"],
+            ", ".join(f"{b['speedup']:.1f}x ({c} submissions)" for c, b in batches.items()))
+    else:
+        add("grading_speedup", None, "")
+    return out
+
+
+def fmt_runs(s: dict, unit: str = "s") -> str:
+    return f"{s['median']:.1f} {unit} (min {s['min']:.1f}, max {s['max']:.1f}; {s['runs']} run{'s' * (s['runs'] != 1)})"
+
+
+def render(results: dict) -> str:
+    m, sections = results["machine"], results["sections"]
+    lines = ["# Benchmark results", "",
+             "Written by `benchmarks/run.py`; do not edit by hand (re-run it). What each figure means and",
+             "how it is taken: [README.md](README.md). Figures are medians of the runs stated.", "",
+             "## Machine", "",
+             f"- CPU: {m['cpu']}, {m['cores']} cores available; memory {m['memory_gib']} GiB",
+             f"- Python {m['python']}, Jupyter Book {m['jupyter_book']}, {m['os']}", ""]
+    lines += ["| section | measured at (UTC) | course measured | 1-min load before (first check → start) |",
+              "| --- | --- | --- | --- |"]
+    for name in SECTIONS:
+        s = sections.get(name)
+        if s:
+            ld = s["load"]
+            lines.append(f"| {name} | {s['measured_at']} | {s['course']['source']} {s['course']['commit']} | "
+                         f"{ld['load_1min_at_first_check']:.2f} → {ld['load_1min_at_start']:.2f}"
+                         f"{'' if ld['quiet'] else ' (machine was not quiet)'} |")
+    lines += ["", "## Targets", "", "| target | limit | measured | verdict |", "| --- | --- | --- | --- |"]
+    for label, limit, shown, passed in verdicts(sections):
+        verdict = "not measured" if passed is None else ("**pass**" if passed else "**MISS**")
+        lines.append(f"| {label} | {limit} | {shown} | {verdict} |")
+    build = sections.get("build", {}).get("figures")
+    if build:
+        lines += ["", "## Build", "", "`jupyter-book build` with `-W -n --keep-going`, into a fresh `--path-output`.", "",
+                  "| build | wall time | CPU time (all processes) | warnings | failed runs |", "| --- | --- | --- | --- | --- |"]
+        names = {"cold_build": "cold, `--all`, every lab executed", "nochange_rebuild": "rebuild, nothing changed",
+                 "edited_rebuild": f"rebuild after editing `{build['edited_lesson']}`",
+                 "pdf_build": "PDF (`--builder pdflatex`, after the HTML build, as `make pdf`)"}
+        for key, label in names.items():
+            f = build[key]
+            lines.append(f"| {label} | {fmt_runs(f)} | {f['cpu_seconds']['median']:.1f} s | {f['warnings']} | "
+                         f"{f['failed_runs']} |")
+        exe = build["execution_in_cold_build"]
+        if exe:
+            total = sum(v["median"] for v in exe.values())
+            lines += ["", f"Notebook execution inside the cold build (from its jupyter-cache), "
+                          f"{total:.1f} s in all:", "",
+                      "| notebook | execution (median) |", "| --- | --- |"]
+            lines += [f"| {nb} | {v['median']:.1f} s |" for nb, v in exe.items()]
+        for key in names:
+            if build[key]["failure_log"]:
+                lines += ["", f"Failure of {key}:", "", "```", build[key]["failure_log"][-1500:], "```"]
+    labs = sections.get("labs", {}).get("figures")
+    if labs:
+        lines += ["", "## Labs", "",
+                  "Each lab's solution edition run by `survlab.runner.run_and_collect` in a fresh process: time",
+                  "includes starting and stopping the kernel; peak memory is the kernel's maximum resident set",
+                  "(`getrusage(RUSAGE_CHILDREN).ru_maxrss` after it is reaped).", "",
+                  "| lab | time | kernel peak memory | solution checks |",
+                  "| --- | --- | --- | --- |"]
+        for name, f in labs.items():
+            if f.get("failed"):
+                lines.append(f"| {name} | FAILED | | |")
+                continue
+            lines.append(f"| {name} | {fmt_runs(f['seconds'])} | {f['kernel_peak_bytes']['median'] / 2 ** 20:.0f} MiB "
+                         f"(max {f['kernel_peak_bytes']['max'] / 2 ** 20:.0f}) | {f['solution_correct']} correct |")
+    sizes = sections.get("sizes", {}).get("figures")
+    if sizes and not sizes.get("failed"):
+        lines += ["", "## Sizes", "", "| artefact | size |", "| --- | --- |",
+                  f"| site (`_build/html`, before the PDF is copied in) | {sizes['site_bytes'] / MB:.1f} MB in "
+                  f"{sizes['site_files']} files |",
+                  f"| PDF | {sizes['pdf_bytes'] / MB:.1f} MB |",
+                  f"| offline zip (site + PDF + student notebooks) | {sizes['offline_zip_bytes'] / MB:.1f} MB |",
+                  f"| student notebooks (uncompressed) | {sizes['student_notebooks_bytes'] / MB:.1f} MB |",
+                  "", "Largest parts of the site: " + ", ".join(f"`{k}` {v / MB:.1f} MB"
+                                                               for k, v in sizes["site_biggest_parts"].items()) + "."]
+    grading = sections.get("grading", {}).get("figures")
+    if grading:
+        lines += ["", "## Grading against otter-grader", "",
+                  f"Lab 0, submissions in turn {', '.join(grading['mix'])}; both graders with {grading['jobs']} "
+                  f"processes at a time, on the same files' answers, in the same run. Ours: `python -m survlab grade "
+                  f"--jobs {grading['jobs']} --timeout 120`. otter-grader {grading['otter_version']}: "
+                  f"`otter.api.grade_submission` in {grading['jobs']} worker processes "
+                  f"(`benchmarks/otter/grade.py`; otter without Docker, no time limit).", "",
+                  "| submissions | ours | otter-grader | otter / ours | per submission (ours, otter) | totals as expected |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for count, b in grading["batches"].items():
+            lines.append(f"| {count} | {fmt_runs(b['ours'])} | {fmt_runs(b['otter'])} | **{b['speedup']:.2f}x** | "
+                         f"{b['ours_per_submission_s']:.2f} s, {b['otter_per_submission_s']:.2f} s | "
+                         f"{'yes' if b['totals_as_expected'] else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- main
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["_lab"]:
+        child_lab(*argv[1:])
+        return 0
+    if argv[:1] == ["_submissions"]:
+        child_submissions(*argv[1:])
+        return 0
+    parser = argparse.ArgumentParser(description="Benchmarks of the Under Watch course (see benchmarks/README.md).")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (default 3); medians are reported")
+    parser.add_argument("--only", action="append", choices=SECTIONS,
+                        help="measure only this section (repeatable); the others keep their last results")
+    parser.add_argument("--submissions", default="20,200", help="batch sizes to grade (default 20,200)")
+    parser.add_argument("--large-runs", type=int, help="runs for batches above 20 submissions (default: --runs)")
+    parser.add_argument("--jobs", type=int, default=2, help="processes at a time for both graders (default 2)")
+    parser.add_argument("--source", choices=("head", "worktree"), default="head",
+                        help="measure git HEAD (default) or the working tree with its uncommitted changes")
+    parser.add_argument("--max-load", type=float, default=1.0,
+                        help="wait before each section until the 1-minute load is below this (default 1.0)")
+    parser.add_argument("--max-wait", type=float, default=1200, help="seconds to wait for that at most (default 1200)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder (builds, logs) and print it")
+    args = parser.parse_args(argv)
+    chosen = args.only or list(SECTIONS)
+    counts = [int(c) for c in args.submissions.split(",") if c.strip()]
+
+    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {"sections": {}}
+    results["machine"] = machine()
+    scratch = Path(tempfile.mkdtemp(prefix="survlab-bench-"))
+    course = scratch / "course"
+    course.mkdir()
+    source = snapshot(args.source, course)
+    env = course_env(course)
+    log(f"measuring {source['source']} {source['commit']} in {scratch}; sections {', '.join(chosen)}")
+    built = None
+    try:
+        for name in SECTIONS:
+            if name not in chosen:
+                continue
+            load = wait_for_quiet(args.max_load, args.max_wait)
+            stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
+            log(f"section {name} (1-minute load {load['load_1min_at_start']:.2f})")
+            if name == "build":
+                figures, built = bench_build(course, scratch, args.runs, env)
+            elif name == "labs":
+                figures = bench_labs(course, scratch, args.runs, env)
+            elif name == "sizes":
+                figures = bench_sizes(course, built, scratch, env)
+            else:
+                figures = bench_grading(course, scratch, args.runs, counts, args.jobs, env, args.large_runs)
+            load["load_1min_at_end"] = load_1min()
+            results["sections"][name] = {"measured_at": stamp, "course": source, "load": load,
+                                         "runs": args.runs, "figures": figures}
+            RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n")
+            RESULTS_MD.write_text(render(results))
+    finally:
+        if args.keep:
+            log(f"scratch kept: {scratch}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    print(RESULTS_MD.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,516 @@
+"""The built site in a real browser (Debian's Chromium, driven by Playwright).
+
+A course about surveillance must not watch its readers, and it must reach people with no
+network. So every page is opened from a local server and from files, and the browser may
+ask no other host for anything; axe-core checks every page against WCAG 2.1 A and AA;
+search, the solution dropdowns and the notebook downloads are used as a reader uses them;
+and the offline zip is unpacked and read with every request beyond its files refused.
+
+One browser serves the whole session. Screenshots and the list of external links are
+written beside the build (``<build>/_build/screenshots``, ``<build>/_build/external-links.txt``).
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import re
+import shutil
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import NOTEBOOKS, ROOT
+from survlab import editions, sitecheck
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-quic"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+# Requests that never leave the browser.
+NO_NETWORK_SCHEMES = ("data:", "blob:", "about:")
+# A search a reader might make, and the lesson it must find.
+SEARCH_TERM, SEARCH_LESSON = "differencing", "book/cameras/02-seeing-motion.html"
+SOLUTION_PAGE = "notebooks/00-getting-started.html"
+SCREENSHOT_PAGES = {"front": "book/index.html", "lesson": "book/cameras/02-seeing-motion.html",
+                    "lab": "notebooks/00-getting-started.html"}
+# Alt text that says nothing about the picture.
+GENERIC_ALT = {"image", "figure", "picture", "photo", "graph", "chart", "plot", "png", "output", "img", "icon"}
+IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.I)
+
+# Facts about the loaded page, read once MathJax has finished typesetting.
+PAGE_FACTS = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+  const article = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
+  const maths = Array.from(document.querySelectorAll("span.math, div.math"));
+  return {
+    headings: Array.from(article.querySelectorAll("h1, h2, h3, h4, h5, h6"))
+      .map(h => [Number(h.tagName[1]), h.textContent.replace(/#$/, "").trim()]),
+    images: Array.from(document.images).map(i => [i.getAttribute("src"), i.getAttribute("alt"),
+                                                  i.complete && i.naturalWidth > 0]),
+    math: maths.length,
+    unrendered: maths.filter(m => !m.querySelector("mjx-container")).length,
+    text: article.innerText.trim().length,
+  };
+}"""
+# Open every dropdown (solutions, hints) so axe checks what they hide too.
+OPEN_DROPDOWNS = """async () => {
+  document.querySelectorAll(".toggle-button.toggle-button-hidden, details:not([open]) > summary").forEach(b => b.click());
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));  // let the page settle
+}"""
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(" ") + "  " + n.html.slice(0, 160))}));
+}"""
+
+
+# ---------------------------------------------------------------- browser and servers
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make setup` (it installs Debian's chromium)")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make setup` (npm ci --prefix tests/browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(html_build) -> Path:
+    return html_build[0]
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The site on 127.0.0.1, on a free port; yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def out_dir(site) -> Path:
+    """Where reports and screenshots go: beside the built site."""
+    return site.parent
+
+
+class Recorder:
+    """Watches one browser context: every request, and every request refused.
+
+    Only ``allowed`` URLs go through; anything else is recorded and aborted, so a page that
+    reaches for another host fails cleanly here instead of waiting on the network.
+    """
+
+    def __init__(self, context, allowed_prefix: str):
+        self.allowed_prefix = allowed_prefix
+        self.requests: list[str] = []
+        self.refused: list[str] = []
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        context.on("request", lambda request: self.requests.append(request.url))
+        context.on("response", self._response)
+        context.route("**/*", self._route)
+
+    def local(self, url: str) -> bool:
+        return url.startswith(self.allowed_prefix) or url.startswith(NO_NETWORK_SCHEMES)
+
+    def _route(self, route):
+        if self.local(route.request.url):
+            route.continue_()
+        else:
+            self.refused.append(route.request.url)
+            route.abort()
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+
+    def watch(self, page):
+        page.on("console", lambda msg: self.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+        page.on("pageerror", lambda err: self.errors.append(f"page error: {err}"))
+        return page
+
+    @property
+    def other_hosts(self) -> list[str]:
+        return [url for url in self.requests if not self.local(url)]
+
+
+@dataclass
+class Visit:
+    page: str
+    errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+    violations: list[dict] = field(default_factory=list)
+
+
+def redirect_target(site: Path, page: str) -> str | None:
+    """The page a ``<meta http-equiv=refresh>`` page sends the reader to, if it is one."""
+    _, links = sitecheck.parse_page((site / page).read_text(encoding="utf-8"), page)
+    for link in links:
+        if link.tag == "meta":
+            return sitecheck.resolve(page, link.url)[0]
+    return None
+
+
+def visit_pages(context, recorder: Recorder, base: str, site: Path, *, axe: bool) -> dict[str, Visit]:
+    """Open every page of the site in one tab, in order; read its facts; optionally run axe."""
+    tab = recorder.watch(context.new_page())
+    tab.set_default_timeout(20_000)
+    visits = {}
+    for page in sitecheck.site_pages(site):
+        visit = visits[page] = Visit(page)
+        errors_before, failed_before = len(recorder.errors), len(recorder.failed)
+        target = redirect_target(site, page)
+        tab.goto(base + page, wait_until="load")
+        if target:  # index.html: the redirect must land on the first page
+            tab.wait_for_url(base + target)
+            visit.facts = {"redirect": tab.url[len(base):]}
+        else:
+            visit.facts = tab.evaluate(PAGE_FACTS)
+            if axe:
+                tab.evaluate(OPEN_DROPDOWNS)
+                tab.add_script_tag(path=str(AXE))
+                visit.violations = tab.evaluate(RUN_AXE, WCAG_TAGS)
+        visit.errors = recorder.errors[errors_before:]
+        visit.failed = recorder.failed[failed_before:]
+    tab.close()
+    return visits
+
+
+@pytest.fixture(scope="module")
+def served(browser, server, site):
+    """Every page opened from the local server, with axe run on each (light colour mode)."""
+    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
+    recorder = Recorder(context, server)
+    visits = visit_pages(context, recorder, server, site, axe=True)
+    context.close()
+    return visits, recorder
+
+
+@pytest.fixture(scope="module")
+def from_files(browser, site):
+    """Every page opened from file://, as a reader of the offline copy opens them."""
+    context = browser.new_context(viewport=DESKTOP)
+    recorder = Recorder(context, "file://")
+    visits = visit_pages(context, recorder, site.as_uri() + "/", site, axe=False)
+    context.close()
+    return visits, recorder
+
+
+def problems(visits: dict[str, Visit], attribute: str) -> dict[str, list]:
+    return {page: getattr(v, attribute) for page, v in visits.items() if getattr(v, attribute)}
+
+
+# ---------------------------------------------------------------- 1. offline and private
+
+def test_every_page_served_locally_has_no_errors(served, site):
+    visits, _ = served
+    assert len(visits) == len(sitecheck.site_pages(site)) >= 10
+    assert problems(visits, "errors") == {}
+    assert problems(visits, "failed") == {}
+    assert visits["index.html"].facts == {"redirect": "book/index.html"}
+
+
+def test_no_page_contacts_another_host(served):
+    visits, recorder = served
+    assert len(recorder.requests) > len(visits), "the recorder saw no requests: it is not watching"
+    assert recorder.other_hosts == [], f"{len(recorder.other_hosts)} request(s) to other hosts"
+    assert recorder.refused == []
+
+
+def test_every_page_renders_from_files_math_included(from_files):
+    visits, recorder = from_files
+    assert problems(visits, "errors") == {}
+    assert recorder.other_hosts == [] and recorder.refused == []
+    pages = {page: v.facts for page, v in visits.items() if "redirect" not in v.facts}
+    assert visits["index.html"].facts == {"redirect": "book/index.html"}
+    blank = [page for page, facts in pages.items() if facts["text"] < 20 or not facts["headings"]]
+    assert blank == [], "pages with no text or no heading"
+    broken_images = {page: [src for src, _, loaded in facts["images"] if not loaded]
+                     for page, facts in pages.items()}
+    assert {page: srcs for page, srcs in broken_images.items() if srcs} == {}
+    with_math = {page: facts["math"] for page, facts in pages.items() if facts["math"]}
+    assert with_math, "no page has math: the MathJax check would prove nothing"
+    assert {page: facts["unrendered"] for page, facts in pages.items() if facts["unrendered"]} == {}, \
+        "math left untypeset (MathJax did not run offline)"
+
+
+# ---------------------------------------------------------------- 2-4. search, solutions, downloads
+
+def test_search_finds_a_lesson(browser, server, site):
+    assert SEARCH_TERM in (site / SEARCH_LESSON).read_text(encoding="utf-8").lower(), \
+        f"{SEARCH_LESSON} no longer mentions {SEARCH_TERM!r}: choose another search term"
+    context = browser.new_context(viewport=DESKTOP)
+    recorder = Recorder(context, server)
+    page = recorder.watch(context.new_page())
+    page.goto(server + "book/index.html")
+    page.locator(".search-button__button:visible").first.click()
+    box = page.locator("input[name=q]:visible")
+    box.fill(SEARCH_TERM)
+    box.press("Enter")
+    page.wait_for_url("**/search.html?q=*")
+    page.wait_for_selector("#search-results .search-summary")
+    found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    context.close()
+    assert SEARCH_LESSON in [href.split("#")[0] for href in found], found
+    assert recorder.errors == [] and recorder.other_hosts == []
+
+
+def test_solution_dropdown_opens_on_click(browser, server):
+    context = browser.new_context(viewport=DESKTOP)
+    recorder = Recorder(context, server)
+    page = recorder.watch(context.new_page())
+    page.goto(server + SOLUTION_PAGE)
+    solution = page.locator(".solution.dropdown").first
+    content = solution.locator("section").first
+    button = solution.locator(".toggle-button")
+    assert content.is_hidden(), "the solution shows before it is asked for"
+    assert button.get_attribute("aria-expanded") == "false"
+    solution.locator(".admonition-title").click()
+    content.wait_for(state="visible")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert content.inner_text().strip()
+    context.close()
+    assert recorder.errors == []
+
+
+def lab_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in (site / "notebooks").glob("*.html"))
+
+
+def test_lab_download_is_a_notebook_with_its_figures(browser, server, site):
+    labs = lab_pages(site)
+    assert len(labs) >= 1
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    recorder = Recorder(context, server)
+    page = recorder.watch(context.new_page())
+    report = {}
+    for lab in labs:
+        page.goto(server + lab)
+        # A reader's path: the download menu, then the .ipynb entry.
+        page.locator(".dropdown-download-buttons > button").click()
+        with page.expect_download() as download_info:
+            page.locator("a.btn-download-notebook-button").click()
+        download = download_info.value
+        assert download.failure() is None
+        assert download.suggested_filename == Path(lab).stem + ".ipynb"
+        nb = nbformat.read(download.path(), as_version=4)
+        nbformat.validate(nb)
+        assert nb.metadata["survlab"]["edition"] == "student"
+        pngs = [output["data"]["image/png"] for cell in nb.cells if cell.cell_type == "code"
+                for output in cell.outputs if "image/png" in output.get("data", {})]
+        for png in pngs:
+            assert base64.b64decode(png).startswith(b"\x89PNG\r\n\x1a\n")
+        figures = page.locator(".cell_output img").count() - page.locator(".solution .cell_output img").count()
+        report[lab] = (len(pngs), figures)
+    context.close()
+    assert recorder.errors == [] and recorder.other_hosts == []
+    assert {lab: counts for lab, counts in report.items() if counts[0] != counts[1]} == {}, \
+        "(figures in the downloaded notebook, figures on the page) differ"
+    assert sum(pngs for pngs, _ in report.values()) >= 1
+
+
+# ---------------------------------------------------------------- 5. accessibility
+
+def test_axe_finds_no_wcag21_aa_violations(served):
+    visits, _ = served
+    found = {page: [f"{v['id']} ({v['impact']}): {v['help']}: {v['nodes'][:3]}" for v in visit.violations]
+             for page, visit in visits.items() if visit.violations}
+    assert found == {}
+
+
+def test_axe_finds_no_violations_in_dark_mode(browser, server, site):
+    """Readers whose system asks for dark mode get the theme's dark colours."""
+    context = browser.new_context(viewport=DESKTOP, color_scheme="dark")
+    recorder = Recorder(context, server)
+    visits = visit_pages(context, recorder, server, site, axe=True)
+    context.close()
+    found = {page: [f"{v['id']}: {v['nodes'][:3]}" for v in visit.violations]
+             for page, visit in visits.items() if visit.violations}
+    assert found == {}
+
+
+def meaningless_alt(src: str, alt: str | None) -> bool:
+    text = (alt or "").strip()
+    return (len(text.split()) < 3 or text.lower() in GENERIC_ALT or bool(IMAGE_FILE.search(text))
+            or Path(src or "").name in text)
+
+
+def test_every_image_has_meaningful_alt_text(served):
+    visits, _ = served
+    bad = {}
+    for page, visit in visits.items():
+        for src, alt, _ in visit.facts.get("images", []):
+            if meaningless_alt(src, alt):
+                bad.setdefault(page, []).append(f"{src}: alt={alt!r}")
+    assert bad == {}
+
+
+def test_headings_do_not_skip_levels(served):
+    visits, _ = served
+    bad = {}
+    for page, visit in visits.items():
+        headings = visit.facts.get("headings")
+        if headings is None:
+            continue
+        levels = [level for level, _ in headings]
+        if not levels or levels[0] != 1 or levels.count(1) != 1:
+            bad[page] = f"needs exactly one h1, first: {headings[:3]}"
+            continue
+        for (before, _), (level, text) in zip(headings, headings[1:]):
+            if level > before + 1:
+                bad[page] = f"h{before} then h{level} ({text!r})"
+                break
+    assert bad == {}
+
+
+def test_the_checks_see_bad_pages(browser, server, tmp_path):
+    """The accessibility checks above can fail: a page with known faults fails each of them."""
+    assert meaningless_alt("_images/abc123.png", "_images/abc123.png")
+    assert meaningless_alt("x.png", "Figure")
+    assert not meaningless_alt("x.png", "A bar chart of cameras per city")
+    context = browser.new_context(viewport=DESKTOP)
+    recorder = Recorder(context, server)
+    page = recorder.watch(context.new_page())
+    page.goto(server + "book/index.html")
+    page.evaluate("""() => { const a = document.querySelector("article.bd-article");
+      a.insertAdjacentHTML("beforeend", '<h4>Skipped</h4><p style="color:#bbb">faint</p><img src="x.png">'); }""")
+    page.add_script_tag(path=str(AXE))
+    ids = {v["id"] for v in page.evaluate(RUN_AXE, WCAG_TAGS)}
+    facts = page.evaluate(PAGE_FACTS)
+    context.close()
+    assert {"color-contrast", "image-alt"} <= ids
+    assert [level for level, _ in facts["headings"]][-1] == 4
+
+
+# ---------------------------------------------------------------- 6. screenshots
+
+def test_screenshots_desktop_and_phone(browser, server, out_dir):
+    shots = out_dir / "screenshots"
+    shots.mkdir(exist_ok=True)
+    overflow = {}
+    for size_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport, color_scheme="light",
+                                      device_scale_factor=1, is_mobile=size_name == "phone")
+        recorder = Recorder(context, server)
+        page = recorder.watch(context.new_page())
+        for name, path in SCREENSHOT_PAGES.items():
+            page.goto(server + path)
+            page.evaluate(PAGE_FACTS)  # wait for MathJax
+            file = shots / f"{name}-{size_name}.png"
+            page.screenshot(path=file)
+            assert file.stat().st_size > 10_000, f"{file} is nearly empty"
+            width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if width > 0:
+                overflow[f"{name}-{size_name}"] = width
+        context.close()
+        assert recorder.errors == []
+    assert overflow == {}, "pages wider than the screen (pixels of sideways scrolling)"
+    print(f"screenshots: {shots}")
+
+
+# ---------------------------------------------------------------- 7-8. the offline bundle and the links
+
+@pytest.fixture(scope="module")
+def published_site(site, pdf_build, tmp_path_factory) -> Path:
+    """The site as `make book` publishes it: the HTML with the PDF at its root."""
+    published = tmp_path_factory.mktemp("published") / "html"
+    shutil.copytree(site, published, ignore=shutil.ignore_patterns(".doctrees", ".buildinfo"))
+    shutil.copy2(pdf_build[0] / "under-watch.pdf", published / "under-watch.pdf")
+    return published
+
+
+def test_internal_links_and_anchors_resolve(published_site, out_dir):
+    report = sitecheck.check_site(published_site)
+    listing = sitecheck.write_external_report(report, out_dir / "external-links.txt")
+    assert report.internal > 100
+    assert [str(b) for b in report.broken] == []
+    assert listing.read_text(encoding="utf-8").count("\n") == len(report.external) + 2
+    print(f"{len(report.pages)} pages, {report.internal} internal links, "
+          f"{len(report.external)} external links listed in {listing}")
+
+
+@pytest.fixture(scope="module")
+def bundle(published_site, pdf_build, site, tmp_path_factory):
+    work = tmp_path_factory.mktemp("bundle")
+    editions.write_editions(NOTEBOOKS, work / "editions", site.parent / ".jupyter_cache")
+    zip_path = editions.write_offline_bundle(published_site, pdf_build[0] / "under-watch.pdf",
+                                             work / "editions" / "student", work / "under-watch-offline.zip")
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(work / "unzipped")
+    return zip_path, work / "unzipped" / "under-watch"
+
+
+def test_offline_bundle_holds_the_pdf_and_the_notebooks(bundle):
+    zip_path, root = bundle
+    assert (root / "under-watch.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (root / "site" / "under-watch.pdf").is_file(), "the site's link to the PDF would break"
+    labs = editions.lab_sources(NOTEBOOKS)
+    notebooks = sorted((root / "notebooks").glob("*.ipynb"))
+    assert [p.stem for p in notebooks] == sorted(path.stem for path in labs.values())
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        assert nb.metadata["survlab"]["edition"] == "student"
+    print(f"offline bundle: {zip_path.stat().st_size / 1e6:.1f} MB, {len(notebooks)} notebooks")
+
+
+def test_offline_bundle_reads_from_files_with_the_network_refused(browser, bundle):
+    _, root = bundle
+    site = root / "site"
+    base = site.as_uri() + "/"
+    context = browser.new_context(viewport=DESKTOP)
+    recorder = Recorder(context, "file://")
+    page = recorder.watch(context.new_page())
+    page.goto(base + "index.html")
+    page.wait_for_url(base + "book/index.html")
+    # The sidebar lists every page of the course; following "next" from the first must read them all.
+    listed = {sitecheck.resolve("book/index.html", href.split("#")[0])[0] for href in
+              page.eval_on_selector_all(".bd-docs-nav a.reference.internal", "as => as.map(a => a.getAttribute('href'))")}
+    listed.add("book/index.html")
+    read, unrendered, untypeset = [], [], []
+    while True:
+        here = page.url[len(base):].split("#")[0]
+        read.append(here)
+        facts = page.evaluate(PAGE_FACTS)
+        if facts["text"] < 20 or not facts["headings"] or not all(loaded for _, _, loaded in facts["images"]):
+            unrendered.append(here)
+        if facts["unrendered"]:
+            untypeset.append(here)
+        following = page.locator("a.right-next")
+        if not following.count() or len(read) > 200:
+            break
+        following.first.click()
+        page.wait_for_load_state("load")
+    # Search works from files too.
+    page.goto(base + f"search.html?q={SEARCH_TERM}")
+    page.wait_for_selector("#search-results .search-summary")
+    found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    context.close()
+    assert set(read) == listed and len(read) == len(listed), "the reading order misses or repeats pages"
+    assert unrendered == [] and untypeset == []
+    assert SEARCH_LESSON in [href.split("#")[0] for href in found]
+    assert recorder.errors == []
+    assert recorder.other_hosts == [] and recorder.refused == []
