@@ -68,7 +68,7 @@ test: setup
 	$(BIN)/pytest -q
 
 test-fast: setup
-	$(BIN)/pytest -q --ignore=tests/test_book.py --ignore=tests/test_pdf.py
+	$(BIN)/pytest -q --ignore=tests/test_book.py --ignore=tests/test_pdf.py --ignore=tests/test_browser.py
 
 lock:
 	rm -rf /tmp/under-watch-lock && $(PYTHON) -m venv /tmp/under-watch-lock

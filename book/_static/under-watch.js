@@ -1,4 +1,4 @@
-/* Under Watch: accessibility repairs to the theme's own controls.
+/* Under Watch: repairs to the theme, for accessibility and for reading offline.
  *
  * pydata-sphinx-theme 0.17 / sphinx-book-theme 1.3 and docutils 0.21 produce a few controls
  * that fail WCAG 2.1 A/AA as axe-core tests them (tests/test_browser.py). Each repair below

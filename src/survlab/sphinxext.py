@@ -66,6 +66,27 @@ def drop_source_button(app, pagename, templatename, context, doctree):
             group["buttons"] = [b for b in group["buttons"] if b.get("label") != "download-source-button"]
 
 
+def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
+    """Keep one copy of each script a page loads.
+
+    Sphinx 7.4 lists an inline script twice when an extension adds it after the builder
+    starts (sphinx-thebe, sphinx-togglebutton): once with filename None, then again with
+    "" when writing begins. The second ``const THEBE_JS_URL`` is a SyntaxError in every
+    page's console. ``script_files`` is the builder's own list, restored after each page.
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, kept = set(), []
+    for script in scripts:
+        key = (getattr(script, "filename", script) or "", getattr(script, "priority", 0),
+               tuple(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(script)
+    scripts[:] = kept
+
+
 def setup(app):
     app.add_config_value("survlab_hide_solutions", os.environ.get("SURVLAB_HIDE_SOLUTIONS") == "1", "env")
     app.connect("config-inited", hide_copied_sources)
@@ -73,4 +94,5 @@ def setup(app):
     # Before the theme's header buttons (priority 501) read context["ipynb_source"].
     app.connect("html-page-context", add_student_download, priority=500)
     app.connect("html-page-context", drop_source_button, priority=502)
+    app.connect("html-page-context", drop_duplicate_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
