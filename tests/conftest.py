@@ -7,7 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+# Figures drawn in the test process need no screen. (Not MPLBACKEND: book builds started from
+# the tests inherit the environment, and their notebooks need the inline backend for figures.)
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -26,6 +32,13 @@ def _local_only(self, address):
 _s.socket.connect = _local_only
 del _local_only
 """
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Each test starts with no figures left open by the last."""
+    yield
+    plt.close("all")
 
 
 def build_book(out: Path, builder: str = "html", book: Path = ROOT) -> subprocess.CompletedProcess:

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
 
-matplotlib.use("Agg")
+import numpy as np
+import pytest
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+from survlab.cameras import faces
 
-from survlab.cameras import faces  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

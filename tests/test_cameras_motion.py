@@ -1,11 +1,7 @@
 """Tests for survlab.cameras.motion: the synthetic video, the detector's pieces and the scores."""
 from dataclasses import replace
 
-import matplotlib
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -16,11 +12,6 @@ from survlab.cameras import motion
 def scene():
     return motion.make_scene()
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def tiny_spec(**changes):

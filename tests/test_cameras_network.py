@@ -4,20 +4,11 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-import matplotlib
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+from survlab.cameras import network
+from survlab.labs import camera_network
 
-from survlab.cameras import network  # noqa: E402
-from survlab.labs import camera_network  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 # --- capture and encoding ---------------------------------------------------------------

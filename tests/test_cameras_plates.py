@@ -1,9 +1,6 @@
 """Tests for survlab.cameras.plates: the synthetic town, the reader's errors, trails and routines."""
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
 
 import numpy as np
 import pytest

@@ -32,7 +32,5 @@ def test_format_bytes_uses_decimal_units(n, text):
 
 
 def test_plot_scale_draws_one_bar_per_quantity_on_a_log_axis():
-    import matplotlib
-    matplotlib.use("Agg")
     ax = magnitudes.plot_scale({"a": 10, "b": 1e6}, title="t")
     assert ax.get_xscale() == "log" and len(ax.patches) == 2 and ax.get_title() == "t"

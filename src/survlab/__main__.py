@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
     eds = sub.add_parser("editions", help="student and instructor editions of every lab, with zips")
     eds.add_argument("--out", type=Path, default=ROOT / "_build" / "editions")
-    eds.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    eds.add_argument("--notebooks", type=Path, default=None, help="lab sources (default: the repository's notebooks/)")
     eds.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache",
                      help="the book build's execution cache, to keep figures (default: _build/.jupyter_cache)")
 
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from . import editions
 
-        zips = editions.write_editions(args.notebooks, args.out, args.cache)
+        zips = editions.write_editions(args.notebooks or editions.NOTEBOOKS_DIR, args.out, args.cache)
         for edition, path in zips.items():
             print(f"{edition}: {path}")
     return 0

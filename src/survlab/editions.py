@@ -22,6 +22,9 @@ import nbformat
 
 from . import labs
 
+# The course's lab sources, when survlab is installed from the repository (editable).
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+
 SOLUTION_TAG = "solution"
 BLANK_LINE = "{name} = None  # replace None with your answer"
 

@@ -220,8 +220,7 @@ def _progress(done: int, total: int, grade: Grade, stream=sys.stderr) -> None:
 def expected_code_cells(lab_id: str) -> int:
     """How many code cells the lab's student edition has, to notice deleted cells."""
     from . import editions
-    root = Path(__file__).resolve().parents[2] / "notebooks"
-    sources = editions.lab_sources(root) if root.exists() else {}
+    sources = editions.lab_sources(editions.NOTEBOOKS_DIR) if editions.NOTEBOOKS_DIR.exists() else {}
     if lab_id not in sources:
         return 0
     student = editions.make_edition(editions.read_lab_source(sources[lab_id]), student=True)
