@@ -240,8 +240,7 @@ def child_lab(path: str) -> None:
     lab = labs.get(editions.lab_id(nb, source))
     verdicts = lab.judge_all(run.answers)
     print(json.dumps({"seconds": seconds, "kernel_peak_bytes": kernel_kib * 1024,
-                      "correct": sum(r.correct for r in verdicts), "exercises": len(verdicts),
-                      "cell_errors": len(run.errors)}))
+                      "correct": sum(r.correct for r in verdicts), "exercises": len(verdicts)}))
 
 
 def lab_notebooks(course: Path) -> list[Path]:
@@ -269,7 +268,7 @@ def bench_labs(course: Path, scratch: Path, runs: int, env: dict) -> dict:
             result[path.stem] = {"seconds": summary([r["seconds"] for r in rows]),
                                  "kernel_peak_bytes": summary([r["kernel_peak_bytes"] for r in rows]),
                                  "solution_correct": f"{rows[-1]['correct']}/{rows[-1]['exercises']}",
-                                 "cell_errors": rows[-1]["cell_errors"], "failed": False}
+                                 "failed": False}
     return result
 
 

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from survlab import grading
+from survlab import editions, grading, labs
 
 CASES = Path(__file__).parent / "grading_cases"
 ESCAPES = [Path("/tmp/survlab-grading-escape.txt"), Path("/tmp/survlab-grading-escape-2")]
@@ -44,7 +46,9 @@ def test_ordinary_submissions(batch, case, total, status):
     ("not_json", "not a notebook: the file is not valid JSON"),
     ("not_a_notebook", "valid JSON but not in Jupyter's notebook format"),
     ("other_lab", "wrong lab: this is a notebook for lab 'camera-network'"),
-    ("memory_bomb", "memory limit of 1024 MB"),
+    ("ignores_the_time_limit", "timed out: still running after 20 s and was stopped"),
+    ("exits_early", "the run ended before its answers could be read (exit code 3)"),
+    ("writes_over_the_report", "the run's report could not be read"),
 ])
 def test_ungradable_files_get_a_reason_and_zero(batch, case, reason):
     _, _, rows = batch
@@ -56,6 +60,7 @@ def test_ungradable_files_get_a_reason_and_zero(batch, case, reason):
     ("cells_deleted", "2", "answer variables missing: camera_gb_per_day, orders_apart"),
     ("exception_then_answers", "4", "cell 3 raised ValueError: oops"),
     ("infinite_loop", "4", "cell 2 ran too long and was stopped"),
+    ("memory_bomb", "4", "cell 2 went over the memory limit of 1024 MB"),
     ("huge_output", "4", "output too large"),
     ("writes_outside", "4", "write outside the submission folder: /tmp/survlab-grading-escape.txt"),
     ("starts_a_process", "4", "starting processes (os.system) is not allowed"),
@@ -69,6 +74,23 @@ def test_damaged_or_hostile_submissions_keep_the_credit_they_earned(batch, case,
 
 def test_nothing_escaped_the_sandbox(batch):
     assert not any(path.exists() for path in ESCAPES)
+
+
+def test_no_process_is_left_running_after_a_batch(batch):
+    children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()
+    assert [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children] == []
+
+
+@pytest.mark.parametrize("source", sorted(editions.lab_sources(editions.NOTEBOOKS_DIR).values()), ids=lambda p: p.stem)
+def test_every_lab_grades_its_solution_full_and_its_blank_zero(source, tmp_path):
+    lab_nb = editions.read_lab_source(source)
+    lab = labs.get(editions.lab_id(lab_nb, source))
+    for edition, student in (("solution", False), ("blank", True)):
+        nbformat.write(editions.make_edition(lab_nb, student=student), tmp_path / f"{edition}.ipynb")
+    grades = grading.grade_batch(lab.id, sorted(tmp_path.glob("*.ipynb")), tmp_path / "out" / "grades.csv",
+                                 jobs=2, progress=False)
+    assert {s: (g.total, g.status, g.reason) for s, g in grades.items()} == {
+        "solution": (lab.total_points, "graded", ""), "blank": (0, "graded", "")}
 
 
 @pytest.mark.parametrize("case", ["fakes_the_check", "fake_result_file"])

@@ -54,9 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         missing = [str(p) for p in args.submissions if not p.is_file()]
         if missing:
             parser.error("no such file: " + ", ".join(missing))
-        grades = grading.grade_batch(args.lab, args.submissions, args.out, feedback_dir=args.feedback,
-                                     jobs=args.jobs, timeout=args.timeout, memory_mb=args.memory,
-                                     regrade=args.regrade, regrade_all=args.regrade_all)
+        try:
+            grades = grading.grade_batch(args.lab, args.submissions, args.out, feedback_dir=args.feedback,
+                                         jobs=args.jobs, timeout=args.timeout, memory_mb=args.memory,
+                                         regrade=args.regrade, regrade_all=args.regrade_all)
+        except ValueError as err:  # two files for one student: nothing is graded, nothing overwritten
+            parser.error(str(err))
         errors = sum(g.status == grading.ERROR for g in grades.values())
         print(f"graded {len(grades)} submission(s), {errors} could not be graded; "
               f"{len(grading.read_csv(args.out))} row(s) in {args.out}")

@@ -1,7 +1,7 @@
 """Grade a class's submissions of one lab: in parallel, sandboxed, resumable.
 
-Each submission runs in its own temporary folder in a child process with a time and a
-memory limit (``survlab.sandbox``). The child only reports the answers as plain data;
+Each submission runs in its own temporary folder in a child process forked from a warm
+fork server, with a time and a memory limit (``survlab.sandbox``). The child only reports the answers as plain data;
 they are judged here, in the grader's process, against the lab's declarations. Every
 finished submission is written to the CSV at once (atomically), so a crash of the grader
 loses no grade already written, and a second run skips what is already graded.
@@ -13,7 +13,6 @@ import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -24,8 +23,7 @@ from typing import Iterable
 
 import nbformat
 
-from . import checks, labs
-from .sandbox import DENIED, folder_environment
+from . import checks, labs, sandbox
 
 GRADED, ERROR = "graded", "error"
 
@@ -70,7 +68,8 @@ def _read_submission(path: Path, lab: checks.Lab) -> tuple[nbformat.NotebookNode
     return nb, ""
 
 
-def _reason_for(report: dict, lab: checks.Lab, nb: nbformat.NotebookNode, expected_code_cells: int) -> str:
+def _reason_for(report: dict, lab: checks.Lab, nb: nbformat.NotebookNode, expected_code_cells: int,
+                memory_mb: int) -> str:
     reasons = []
     missing = [n for n in lab.answer_names if n not in report.get("answers", {})]
     code_cells = sum(c.cell_type == "code" for c in nb.cells)
@@ -79,12 +78,12 @@ def _reason_for(report: dict, lab: checks.Lab, nb: nbformat.NotebookNode, expect
     if missing:
         reasons.append("answer variables missing: " + ", ".join(missing))
     for err in report.get("errors", []):
-        if DENIED in err["evalue"]:
+        if sandbox.DENIED in err["evalue"]:
             reasons.append(f"cell {err['index']} tried something not allowed: {err['evalue'].split(': ', 1)[-1]}")
-        elif err["ename"] in ("KeyboardInterrupt", "CellTimeoutError"):
+        elif err["ename"] == sandbox.CellTimeoutError.__name__:
             reasons.append(f"cell {err['index']} ran too long and was stopped")
         elif err["ename"] == "MemoryError":
-            reasons.append(f"cell {err['index']} went over the memory limit")
+            reasons.append(f"cell {err['index']} went over the memory limit of {memory_mb} MB")
         else:
             reasons.append(f"cell {err['index']} raised {err['ename']}: {err['evalue'][:120]}")
     if report.get("output_truncated"):
@@ -92,8 +91,7 @@ def _reason_for(report: dict, lab: checks.Lab, nb: nbformat.NotebookNode, expect
     return "; ".join(reasons)
 
 
-def grade_one(path: Path, lab: checks.Lab, *, timeout: int, memory_mb: int, expected_code_cells: int,
-              python: str = sys.executable) -> Grade:
+def grade_one(path: Path, lab: checks.Lab, *, timeout: int, memory_mb: int, expected_code_cells: int) -> Grade:
     """Run one submission in a sandboxed child process and judge its answers here."""
     student = student_id(path)
     zero = {e.name: 0.0 for e in lab.exercises}
@@ -101,59 +99,29 @@ def grade_one(path: Path, lab: checks.Lab, *, timeout: int, memory_mb: int, expe
     if nb is None:
         return Grade(student, zero, ERROR, problem)
     with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as tmp:
-        folder = Path(tmp)
-        copy = folder / "submission.ipynb"
+        copy = Path(tmp) / "submission.ipynb"
         nbformat.write(nb, copy)
-        env = folder_environment(folder)
-        env["MPLCONFIGDIR"] = _warm_matplotlib_cache(python)
-        cmd = [python, "-m", "survlab.sandbox", str(copy), str(folder), lab.id, str(timeout), str(memory_mb)]
-        # Its own session, so a timeout kills the child and its kernel together.
-        proc = subprocess.Popen(cmd, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                start_new_session=True, text=True)
-        try:
-            out, _ = proc.communicate(timeout=timeout * 2 + 60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            return Grade(student, zero, ERROR, f"timed out: still running after {timeout * 2 + 60} s and was stopped")
-        finally:
-            _kill_group(proc.pid)
-    lines = [line for line in out.splitlines() if line.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        why = "went over the memory limit" if proc.returncode in (-signal.SIGKILL, -signal.SIGSEGV) else \
-              f"the run failed (exit code {proc.returncode})"
-        return Grade(student, zero, ERROR, why)
-    report = json.loads(lines[-1])
-    if "error" in report:
-        why = report["error"].split("\n")[0].replace(f"{copy.name}: ", "")
-        if "MemoryError" in why or "kernel died" in why:
-            why = f"stopped: it went over the memory limit of {memory_mb} MB or crashed its kernel"
-        return Grade(student, zero, ERROR, why)
-    results = lab.judge_all(report["answers"])
+        outcome = sandbox.run(copy, Path(tmp), lab.id, timeout=timeout, memory_mb=memory_mb)
+    report = outcome.report
+    if report is None or "error" in report:
+        return Grade(student, zero, ERROR, _failure_reason(outcome, timeout, memory_mb))
+    results = lab.judge_all(report.get("answers", {}))
     points = {r.exercise: float(lab.exercise(r.exercise).points if r.correct else 0) for r in results}
-    return Grade(student, points, GRADED, _reason_for(report, lab, nb, expected_code_cells), results)
+    return Grade(student, points, GRADED, _reason_for(report, lab, nb, expected_code_cells, memory_mb), results)
 
 
-def _kill_group(pgid: int) -> None:
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-_mpl_lock = threading.Lock()
-_mpl_dir: str | None = None
-
-
-def _warm_matplotlib_cache(python: str) -> str:
-    """One font cache for all runs, built before any sandbox (which may not start fc-list)."""
-    global _mpl_dir
-    with _mpl_lock:
-        if _mpl_dir is None:
-            _mpl_dir = tempfile.mkdtemp(prefix="survlab-mpl-")
-            subprocess.run([python, "-c", "import matplotlib.font_manager"], check=False,
-                           env={**os.environ, "MPLCONFIGDIR": _mpl_dir}, capture_output=True)
-        return _mpl_dir
+def _failure_reason(outcome: sandbox.Outcome, timeout: int, memory_mb: int) -> str:
+    over_memory = f"stopped: it went over the memory limit of {memory_mb} MB"
+    if outcome.problem == "timeout":
+        return f"timed out: still running after {sandbox.hard_limit(timeout)} s and was stopped"
+    if outcome.report is not None:
+        error = outcome.report["error"]
+        return over_memory if error == "memory" else f"the run failed: {str(error)[:160]}"
+    if outcome.problem == "unreadable":
+        return "the run's report could not be read (the notebook wrote over it or made it too large)"
+    if outcome.exitcode in (-signal.SIGKILL, -signal.SIGSEGV):
+        return over_memory + " or crashed"
+    return f"the run ended before its answers could be read (exit code {outcome.exitcode})"
 
 
 # ---- the CSV and feedback files ----
@@ -248,7 +216,7 @@ def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feed
     jobs = jobs or os.cpu_count() or 1
     graded: dict[str, Grade] = {}
     lock = threading.Lock()
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with sandbox.fork_server(), ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(grade_one, p, lab, timeout=timeout, memory_mb=memory_mb,
                                expected_code_cells=cells): p for p in todo}
         for done, future in enumerate(as_completed(futures), 1):

@@ -58,6 +58,12 @@ def main() -> None:
         "partial": answered({**SOLUTION, "camera_gb_per_day": "172.8", "orders_apart": "None"}),
         "exception_then_answers": with_cell(solved(), "raise ValueError('oops')", 3),
         "infinite_loop": with_cell(solved(), "while True:\n    pass", 2),
+        "ignores_the_time_limit": with_cell(solved(), "while True:\n    try:\n        while True:\n"
+                                            "            pass\n    except BaseException:\n        pass", 2),
+        "writes_over_the_report": with_cell(solved(), "import os\nfor fd in range(3, 256):\n    try:\n"
+                                            "        os.write(fd, b'{\"answers\": {\"orders_apart\": 3}}')\n"
+                                            "    except OSError:\n        pass", 2),
+        "exits_early": with_cell(solved(), "import os\nos._exit(3)", 2),
         "memory_bomb": with_cell(solved(), "hoard = []\nwhile True:\n    hoard.append(bytearray(50_000_000))", 2),
         "huge_output": with_cell(solved(), "for _ in range(4_000):\n    print('x' * 50_000)", 2),
         "writes_outside": with_cell(solved(),
