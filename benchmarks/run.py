@@ -557,7 +557,7 @@ def render(results: dict) -> str:
         lines += ["", "## Grading against otter-grader", "",
                   f"Lab 0, submissions in turn {', '.join(grading['mix'])}; both graders with {grading['jobs']} "
                   f"processes at a time, on the same files' answers, in the same run. Ours: `python -m survlab grade "
-                  f"--jobs {grading['jobs']} --timeout 120`. otter-grader {grading['otter_version']}: "
+                  f"--jobs {grading['jobs']} --timeout 120` (each submission forked from a warm fork server). otter-grader {grading['otter_version']}: "
                   f"`otter.api.grade_submission` in {grading['jobs']} worker processes "
                   f"(`benchmarks/otter/grade.py`; otter without Docker, no time limit).", "",
                   "| submissions | ours | otter-grader | otter / ours | wall time per submission (ours, otter) "
@@ -569,9 +569,10 @@ def render(results: dict) -> str:
                          f"{b['ours_per_submission_s']:.2f} s, {b['otter_per_submission_s']:.2f} s | "
                          f"{b['ours_cpu_seconds']['median'] / n:.2f} s, {b['otter_cpu_seconds']['median'] / n:.2f} s | "
                          f"{'yes' if b['totals_as_expected'] else 'NO'} |")
-        lines += ["", "CPU time counts every process of the batch (grader, sandboxes, kernels). With 2 processes on",
-                  "2 cores the batch is nearly CPU-bound, so the ratio of CPU times is about the most that cutting",
-                  "idle waits alone could bring."]
+        lines += ["", "CPU time counts every process of the batch: for ours the grader, its fork server and every",
+                  "forked submission; for otter its workers and their kernels. Ours includes a fixed start-up",
+                  "(the grader and the fork server's imports), which is why the time per submission falls",
+                  "as the batch grows."]
     return "\n".join(lines) + "\n"
 
 

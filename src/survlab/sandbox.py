@@ -241,12 +241,13 @@ def run(notebook: Path, folder: Path, lab_id: str, *, timeout: int, memory_mb: i
 
 def _read_until_closed(fd: int, deadline: float) -> tuple[bytes, str]:
     chunks, size = [], 0
+    poller = select.poll()  # not select.select: that fails on descriptors above 1023
+    poller.register(fd, select.POLLIN)
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return b"", "timeout"
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
+        if not poller.poll(remaining * 1000):
             continue
         chunk = os.read(fd, 1 << 16)
         if not chunk:
