@@ -198,7 +198,10 @@ def expected_code_cells(lab_id: str) -> int:
 def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feedback_dir: Path | None = None,
                 jobs: int | None = None, timeout: int = 120, memory_mb: int = 1024,
                 regrade: Iterable[str] = (), regrade_all: bool = False, progress: bool = True) -> dict[str, Grade]:
-    """Grade every submission not already in ``out_csv``; return this run's grades by student."""
+    """Grade every submission not already in ``out_csv``; return this run's grades by student.
+
+    From a script of your own, call this under ``if __name__ == "__main__":``: the fork server
+    imports the script once, as multiprocessing does."""
     lab = labs.get(lab_id)
     out_csv = Path(out_csv)
     out_csv.parent.mkdir(parents=True, exist_ok=True)
