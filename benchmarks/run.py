@@ -557,7 +557,8 @@ def render(results: dict) -> str:
         lines += ["", "## Grading against otter-grader", "",
                   f"Lab 0, submissions in turn {', '.join(grading['mix'])}; both graders with {grading['jobs']} "
                   f"processes at a time, on the same files' answers, in the same run. Ours: `python -m survlab grade "
-                  f"--jobs {grading['jobs']} --timeout 120` (each submission forked from a warm fork server). otter-grader {grading['otter_version']}: "
+                  f"--jobs {grading['jobs']} --timeout 120` (each submission forked from a warm fork server). "
+                  f"otter-grader {grading['otter_version']}: "
                   f"`otter.api.grade_submission` in {grading['jobs']} worker processes "
                   f"(`benchmarks/otter/grade.py`; otter without Docker, no time limit).", "",
                   "| submissions | ours | otter-grader | otter / ours | wall time per submission (ours, otter) "

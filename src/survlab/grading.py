@@ -1,10 +1,11 @@
 """Grade a class's submissions of one lab: in parallel, sandboxed, resumable.
 
 Each submission runs in its own temporary folder in a child process forked from a warm
-fork server, with a time and a memory limit (``survlab.sandbox``). The child only reports the answers as plain data;
-they are judged here, in the grader's process, against the lab's declarations. Every
-finished submission is written to the CSV at once (atomically), so a crash of the grader
-loses no grade already written, and a second run skips what is already graded.
+fork server, with a time and a memory limit (``survlab.sandbox``). The child only reports
+the answers as plain data; they are judged here, in the grader's process, against the
+lab's declarations. Every finished submission is written to the CSV at once (atomically),
+so a crash of the grader loses no grade already written, and a second run skips what is
+already graded.
 """
 from __future__ import annotations
 

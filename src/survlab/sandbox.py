@@ -21,6 +21,7 @@ import resource
 import select
 import signal
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,11 +93,8 @@ def limit_memory(megabytes: int) -> None:
 def folder_variables(folder: Path) -> dict[str, str]:
     """Environment variables that keep every cache and temporary file inside ``folder``."""
     (folder / "tmp").mkdir(exist_ok=True)
-    return {
-        "HOME": str(folder), "TMPDIR": str(folder / "tmp"), "IPYTHONDIR": str(folder / ".ipython"),
-        "MPLCONFIGDIR": str(folder / ".matplotlib"), "JUPYTER_RUNTIME_DIR": str(folder / ".jupyter-runtime"),
-        "MPLBACKEND": "Agg",
-    }
+    return {"HOME": str(folder), "TMPDIR": str(folder / "tmp"), "IPYTHONDIR": str(folder / ".ipython"),
+            "MPLCONFIGDIR": str(folder / ".matplotlib")}
 
 
 class _CountingSink(io.TextIOBase):
@@ -184,8 +182,7 @@ def run_submission(notebook: str, folder: str, lab_id: str, timeout: int, memory
     os.close(devnull)
     os.chdir(folder)
     os.environ.update(folder_variables(Path(folder)))
-    import tempfile
-    tempfile.tempdir = os.environ["TMPDIR"]
+    tempfile.tempdir = os.environ["TMPDIR"]  # the fork server may have cached its own already
     dumps = json.dumps  # taken before any student code can replace it
     try:
         data = dumps(_run_cells(notebook, lab_id, timeout, memory_mb)).encode()
