@@ -28,10 +28,10 @@ setup: $(STAMP) tests/browser/node_modules/axe-core/axe.min.js
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock src/survlab/pyproject.toml src/underwatch/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -r requirements.lock
-	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip install -q --no-deps -e src/survlab -e src/underwatch
 	@touch $@
 
 # jupyter-cache keys on a notebook's own code, not on the library it imports:
@@ -56,10 +56,10 @@ book: html pdf
 	@echo "site: _build/html/index.html   PDF: _build/html/under-watch.pdf"
 
 editions: html
-	$(BIN)/python -m survlab editions
+	$(BIN)/python -m underwatch editions
 
 offline: book editions
-	$(BIN)/python -m survlab bundle
+	$(BIN)/python -m underwatch bundle
 
 html-nosolutions: setup
 	SURVLAB_HIDE_SOLUTIONS=1 $(JB) build . $(BUILD_FLAGS) --path-output _build/nosolutions

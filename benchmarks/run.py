@@ -143,7 +143,7 @@ def snapshot(source: str, dest: Path) -> dict:
 def course_env(course: Path) -> dict:
     """Children import survlab from the copy (PYTHONPATH comes before the editable install)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MPLBACKEND")}
-    env.update({"PYTHONPATH": str(course / "src"), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    env.update({"PYTHONPATH": os.pathsep.join([str(course / "src" / "survlab"), str(course / "src" / "underwatch")]), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
                 "PYTHONDONTWRITEBYTECODE": "1"})
     return env
 
@@ -226,8 +226,9 @@ def bench_build(course: Path, scratch: Path, runs: int, env: dict) -> tuple[dict
 # ---------------------------------------------------------------- labs
 
 def child_lab(path: str) -> None:
-    """(Child process) run one lab's solution edition via survlab.runner; print time and kernel peak memory."""
-    from survlab import editions, labs, runner
+    """(Child process) run one lab's solution edition via underwatch.runner; print time and kernel peak memory."""
+    from survlab import labs
+    from underwatch import editions, runner
 
     source = Path(path)
     nb = editions.read_lab_source(source)
@@ -292,9 +293,9 @@ def bench_sizes(course: Path, built: Path | None, scratch: Path, env: dict) -> d
     shutil.copy(pdf, site / "under-watch.pdf")  # as `make book` does
     editions_dir = built / "_build" / "editions"
     zip_path = built / "_build" / "under-watch-offline.zip"
-    for cmd in ([PYTHON, "-m", "survlab", "editions", "--out", editions_dir, "--notebooks", course / "notebooks",
+    for cmd in ([PYTHON, "-m", "underwatch", "editions", "--out", editions_dir, "--notebooks", course / "notebooks",
                  "--cache", built / "_build" / ".jupyter_cache"],
-                [PYTHON, "-m", "survlab", "bundle", "--site", site, "--pdf", pdf, "--notebooks",
+                [PYTHON, "-m", "underwatch", "bundle", "--site", site, "--pdf", pdf, "--notebooks",
                  editions_dir / "student", "--out", zip_path]):
         run = timed(cmd, env=env, logfile=scratch / "bundle.log")
         if not run["ok"]:
@@ -401,7 +402,7 @@ def bench_grading(course: Path, scratch: Path, runs: int, counts: list[int], job
             for grader in order:
                 out = folder / f"{grader}-{i}.csv"
                 if grader == "ours":
-                    cmd = [PYTHON, "-m", "survlab", "grade", LAB0, *sorted(ours_dir.glob("*.ipynb")), "--out", out,
+                    cmd = [PYTHON, "-m", "underwatch", "grade", LAB0, *sorted(ours_dir.glob("*.ipynb")), "--out", out,
                            "--jobs", str(jobs), "--timeout", "120"]
                 else:
                     cmd = [otter, OTTER_DRIVER, "--autograder", autograder, "--jobs", str(jobs), "--out", out,
@@ -531,7 +532,7 @@ def render(results: dict) -> str:
     labs = sections.get("labs", {}).get("figures")
     if labs:
         lines += ["", "## Labs", "",
-                  "Each lab's solution edition run by `survlab.runner.run_and_collect` in a fresh process: time",
+                  "Each lab's solution edition run by `underwatch.runner.run_and_collect` in a fresh process: time",
                   "includes starting and stopping the kernel; peak memory is the kernel's maximum resident set",
                   "(`getrusage(RUSAGE_CHILDREN).ru_maxrss` after it is reaped).", "",
                   "| lab | time | kernel peak memory | solution checks |",
@@ -556,7 +557,7 @@ def render(results: dict) -> str:
     if grading:
         lines += ["", "## Grading against otter-grader", "",
                   f"Lab 0, submissions in turn {', '.join(grading['mix'])}; both graders with {grading['jobs']} "
-                  f"processes at a time, on the same files' answers, in the same run. Ours: `python -m survlab grade "
+                  f"processes at a time, on the same files' answers, in the same run. Ours: `python -m underwatch grade "
                   f"--jobs {grading['jobs']} --timeout 120` (each submission forked from a warm fork server). "
                   f"otter-grader {grading['otter_version']}: "
                   f"`otter.api.grade_submission` in {grading['jobs']} worker processes "

@@ -10,7 +10,7 @@ import nbformat
 import yaml
 
 from conftest import NOTEBOOKS, ROOT, build_book
-from survlab import editions
+from underwatch import editions
 
 
 def _toc_files() -> list[str]:

@@ -25,7 +25,7 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, ROOT
-from survlab import editions, sitecheck
+from underwatch import editions, sitecheck
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"

@@ -5,7 +5,7 @@ import textwrap
 import nbformat
 import pytest
 
-from survlab import editions
+from underwatch import editions
 
 LAB = textwrap.dedent('''\
     ---

@@ -9,7 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from survlab import editions, grading, labs
+from survlab import labs
+from underwatch import editions, grading
 
 CASES = Path(__file__).parent / "grading_cases"
 ESCAPES = [Path("/tmp/survlab-grading-escape.txt"), Path("/tmp/survlab-grading-escape-2")]

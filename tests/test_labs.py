@@ -10,7 +10,8 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, OFFLINE_GUARD
-from survlab import checks, editions, labs, runner
+from survlab import checks, labs
+from underwatch import editions, runner
 
 SOURCES = editions.lab_sources(NOTEBOOKS)
 LAB_IDS = sorted(SOURCES)

@@ -1,7 +1,7 @@
 import nbformat
 import pytest
 
-from survlab import runner
+from underwatch import runner
 
 
 def _nb(*sources):

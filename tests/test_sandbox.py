@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from survlab import sandbox
+from underwatch import sandbox
 
 
 @pytest.fixture(scope="module", autouse=True)

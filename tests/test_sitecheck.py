@@ -1,10 +1,10 @@
-"""Unit tests of survlab.sitecheck on small hand-made sites (no build, no browser)."""
+"""Unit tests of underwatch.sitecheck on small hand-made sites (no build, no browser)."""
 from __future__ import annotations
 
 import pytest
 
-from survlab import sitecheck
-from survlab.__main__ import main
+from underwatch import sitecheck
+from underwatch.__main__ import main
 
 
 def make_site(root, files: dict[str, str]):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import nbformat
 
-from survlab import editions, labs
+from survlab import labs
+from underwatch import editions
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]

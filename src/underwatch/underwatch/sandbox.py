@@ -1,7 +1,7 @@
 """Running one untrusted submission: its own folder, limits, and no way to write outside
 that folder or start processes.
 
-Each submission runs in a process forked from a warm fork server (``survlab.preload`` has
+Each submission runs in a process forked from a warm fork server (``underwatch.preload`` has
 already imported IPython, NumPy, matplotlib and the labs), so a submission costs its own
 cells and little else. In that process the notebook's code cells run one by one in an
 IPython shell, under a per-cell time limit, a memory cap and an audit hook. The process
@@ -134,7 +134,7 @@ def _run_cells(notebook: str, lab_id: str, timeout: int, memory_mb: int) -> dict
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
 
-    from . import checks, labs
+    from survlab import checks, labs
 
     lab = labs.get(lab_id)
     collect = checks.collect_answers  # taken before any student code can replace it
@@ -204,7 +204,7 @@ _context = multiprocessing.get_context("forkserver")
 def fork_server():
     """A fork server with the warm modules for the duration of a batch; stopped and reaped at the end,
     so no process is left over and its CPU time is counted."""
-    _context.set_forkserver_preload(["__main__", "survlab.preload"])
+    _context.set_forkserver_preload(["__main__", "underwatch.preload"])
     try:
         yield
     finally:

@@ -16,7 +16,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from . import labs
+from survlab import labs
 
 
 class LabExecutionError(RuntimeError):
@@ -50,7 +50,7 @@ def run_and_collect(nb: nbformat.NotebookNode, cwd: str | Path, *, name: str = "
                     timeout: int = 120, lab_id: str | None = None) -> Run:
     """Execute a lab notebook in a Jupyter kernel, as a student would, then read its answer
     variables out of the kernel as plain data. The first failing cell raises LabExecutionError
-    naming the cell. (The grader runs submissions differently: survlab.sandbox.)
+    naming the cell. (The grader runs submissions differently: underwatch.sandbox.)
     """
     lab_id = lab_id or nb.metadata["survlab"]["lab"]
     labs.get(lab_id)  # fail early on an unknown lab

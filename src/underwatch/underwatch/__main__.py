@@ -1,15 +1,15 @@
-"""Command line: `python -m survlab grade ...` and `python -m survlab editions ...`."""
+"""Command line: `python -m underwatch grade ...` and `python -m underwatch editions ...`."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m survlab", description="Under Watch course tools.")
+    parser = argparse.ArgumentParser(prog="python -m underwatch", description="Under Watch course tools.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     grade = sub.add_parser("grade", help="grade a class's submissions of one lab into a CSV")
@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "grade":
-        from . import grading, labs
+        from survlab import labs
+        from . import grading
 
         try:
             labs.get(args.lab)

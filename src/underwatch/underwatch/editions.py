@@ -20,10 +20,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import labs
+from survlab import labs
 
 # The course's lab sources, when survlab is installed from the repository (editable).
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[3] / "notebooks"
 
 SOLUTION_TAG = "solution"
 BLANK_LINE = "{name} = None  # replace None with your answer"

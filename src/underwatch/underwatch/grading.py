@@ -1,7 +1,7 @@
 """Grade a class's submissions of one lab: in parallel, sandboxed, resumable.
 
 Each submission runs in its own temporary folder in a child process forked from a warm
-fork server, with a time and a memory limit (``survlab.sandbox``). The child only reports
+fork server, with a time and a memory limit (``underwatch.sandbox``). The child only reports
 the answers as plain data; they are judged here, in the grader's process, against the
 lab's declarations. Every finished submission is written to the CSV at once (atomically),
 so a crash of the grader loses no grade already written, and a second run skips what is
@@ -24,7 +24,8 @@ from typing import Iterable
 
 import nbformat
 
-from . import checks, labs, sandbox
+from survlab import checks, labs
+from . import sandbox
 
 GRADED, ERROR = "graded", "error"
 
