@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 
 from survlab.cameras import network
-from survlab.labs import camera_network
+from survlab.answers import camera_network
+from survlab.labs import camera_network as camera_network_lab
 
 
 
@@ -213,13 +214,13 @@ def test_lab_expected_values():
 
 
 def test_lab_mistakes_differ_from_the_answers():
-    for exercise in camera_network.LAB.exercises:
+    for exercise in camera_network_lab.LAB.exercises:
         expected = exercise.expected_value()
         assert exercise.mistakes, exercise.name
         for mistake in exercise.mistakes:
             wrong = mistake.value(expected)
             assert not exercise.kind.matches(wrong, expected), (exercise.name, mistake.hint)
-            assert camera_network.LAB.check(exercise.name, wrong).message == mistake.hint
+            assert camera_network_lab.LAB.check(exercise.name, wrong).message == mistake.hint
 
 
 # --- figures ----------------------------------------------------------------------------

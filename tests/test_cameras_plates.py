@@ -8,6 +8,7 @@ import pytest
 from survlab.cameras import plates as P
 from survlab.checks import WRONG
 from survlab.labs import plate_trails
+from survlab.answers import plate_trails as plate_answers
 
 
 @pytest.fixture(scope="module")
@@ -385,10 +386,10 @@ def test_lab_answers_are_consistent_with_the_library():
     assert plate_trails.LAB.id == "plate-trails"
     trail = P.reads_matching(s.week.reads, s.target_plate)
     assert all(r.plate == s.target_plate for r in trail)  # the tolerant match finds only the target
-    assert plate_trails.target_reads() == len(s.week.reads_of_vehicle(s.town.vehicle_index(s.target_plate)))
+    assert plate_answers.target_reads() == len(s.week.reads_of_vehicle(s.town.vehicle_index(s.target_plate)))
     v = s.town.vehicle_index(s.target_plate)
-    assert plate_trails.home_camera_guess() == P.home_camera(s.town, v)
-    assert plate_trails.work_camera_guess() == P.work_camera(s.town, v)
+    assert plate_answers.home_camera_guess() == P.home_camera(s.town, v)
+    assert plate_answers.work_camera_guess() == P.work_camera(s.town, v)
 
 
 def test_lab_mistakes_are_distinct_from_the_answers():

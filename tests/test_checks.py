@@ -89,3 +89,23 @@ def test_results_render_as_text_and_html():
     assert str(result).startswith("[x] Correct")
     assert 'role="status"' in result._repr_html_()
     assert checks.summary([result, judge(_exercise(), None)]) == "1 of 2 exercises correct"
+
+
+def test_an_answer_key_that_is_not_installed_leaves_the_answer_unchecked_not_wrong():
+    from survlab.checks import UNCHECKED, AnswerKey
+    key = AnswerKey("survlab.labs.no_such_lab")
+    lab = Lab("x", "X", (Exercise("a", "?", key.a),))
+    result = lab.check("a", 3)
+    assert result.status == UNCHECKED and "graded" in str(result)
+
+
+def test_every_lab_keeps_its_expected_values_in_the_answer_key_package():
+    import inspect
+    import re
+    from survlab import labs
+    for lab in labs.all_labs():
+        module = inspect.getmodule(type(lab)) and __import__(f"survlab.labs.{lab.id.replace('-', '_')}", fromlist=["x"])
+        source = inspect.getsource(module)
+        assert "\ndef " not in re.sub(r"\ndef (scenario|scene)\(", "", source), f"{lab.id}: answer functions belong in survlab.answers"
+        for exercise in lab.exercises:
+            assert getattr(exercise.expected, "__qualname__", "").startswith("AnswerKey."), (lab.id, exercise.name)

@@ -8,6 +8,7 @@ points the way without giving the answer away).
 from __future__ import annotations
 
 import html
+import importlib
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -15,7 +16,39 @@ from typing import Any, Callable, Iterable, Sequence
 
 BLANK = None  # what a student edition puts in every answer variable
 
-CORRECT, BLANK_STATUS, WRONG = "correct", "blank", "wrong"
+CORRECT, BLANK_STATUS, WRONG, UNCHECKED = "correct", "blank", "wrong", "unchecked"
+
+
+class AnswerKeyUnavailable(RuntimeError):
+    """The answer key is not installed here: the notebook is being graded, and the grader judges."""
+
+
+class AnswerKey:
+    """A lab's expected values, kept in ``survlab.answers.<lab>`` and imported only when an
+    answer is judged. The grader runs submissions with that folder absent, so a notebook
+    cannot read the key; at home the self-checks import it as usual.
+
+    ``key.storage_tb`` is a callable that runs ``survlab.answers.<lab>.storage_tb``.
+    """
+
+    def __init__(self, lab_module: str):
+        self.module_name = lab_module.replace(".labs.", ".answers.", 1)
+
+    def module(self):
+        try:
+            return importlib.import_module(self.module_name)
+        except ImportError as err:
+            raise AnswerKeyUnavailable(f"{self.module_name} is not available here") from err
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("__"):
+            raise AttributeError(name)
+
+        def expected(*args: Any, **kwargs: Any) -> Any:
+            return getattr(self.module(), name)(*args, **kwargs)
+
+        expected.__name__ = name
+        return expected
 
 
 @dataclass(frozen=True)
@@ -116,14 +149,15 @@ class Result:
         return self.status == CORRECT
 
     def __str__(self) -> str:
-        mark = {CORRECT: "Correct", BLANK_STATUS: "Not answered yet", WRONG: "Not yet"}[self.status]
+        mark = {CORRECT: "Correct", BLANK_STATUS: "Not answered yet", WRONG: "Not yet",
+                UNCHECKED: "Checked by the grader"}[self.status]
         return f"[{self.exercise}] {mark}: {self.message}"
 
     def __repr__(self) -> str:  # shown as a cell's plain-text output
         return str(self)
 
     def _repr_html_(self) -> str:
-        colour = {CORRECT: "#1b7837", BLANK_STATUS: "#555555", WRONG: "#b35806"}[self.status]
+        colour = {CORRECT: "#1b7837", BLANK_STATUS: "#555555", WRONG: "#b35806", UNCHECKED: "#555555"}[self.status]
         return (
             f'<div class="survlab-check survlab-{self.status}" role="status" '
             f'style="border-left:4px solid {colour};padding:0.3em 0.8em;">'
@@ -136,7 +170,10 @@ def judge(exercise: Exercise, answer: Any) -> Result:
     if answer is BLANK or answer is Ellipsis:
         return Result(exercise.name, BLANK_STATUS,
                       f"put your answer in `{exercise.name}` (replace None) and run this cell again.")
-    expected = exercise.expected_value()
+    try:
+        expected = exercise.expected_value()
+    except AnswerKeyUnavailable:
+        return Result(exercise.name, UNCHECKED, "the answer key is not available while a notebook is graded.")
     try:
         if exercise.kind.matches(answer, expected):
             return Result(exercise.name, CORRECT, "well done.")

@@ -5,10 +5,11 @@ chosen for teaching. None describes a real place or a real network.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 
 from ..cameras import network
-from ..checks import Choice, Exercise, Lab, Mistake, Number, WholeNumber
+from ..checks import AnswerKey, Choice, Exercise, Lab, Mistake, Number, WholeNumber
+
+key = AnswerKey(__name__)  # expected values live in survlab.answers.camera_network
 
 CITY = network.EXAMPLE_CITY  # 10,000 cameras at 2 Mbps, kept 30 days, 10 W each, 12 screens per viewer
 BUDGET = network.EXAMPLE_BUDGET  # 3,000 TB, 10 Gbit/s, 60 kW, 200 viewers on duty
@@ -18,47 +19,6 @@ RESOLUTION = "1080p"  # what each camera's sensor delivers
 FPS = 25  # frames per second
 
 
-def compression_ratio() -> float:
-    """How many times smaller the encoded stream is than the uncompressed one."""
-    width, height = network.RESOLUTIONS[RESOLUTION]
-    return network.raw_bitrate_mbps(width, height, FPS) / CITY.bitrate_mbps
-
-
-def storage_tb() -> float:
-    return network.totals(CITY)["storage"]
-
-
-def uplink_gbps() -> float:
-    return network.totals(CITY)["bandwidth"]
-
-
-def power_kw() -> float:
-    return network.totals(CITY)["power"]
-
-
-def viewers_needed() -> int:
-    return network.totals(CITY)["viewers"]
-
-
-def binding_limit() -> str:
-    return network.binding_limit(CITY, BUDGET)
-
-
-def binding_limit_with_analytics() -> str:
-    return network.binding_limit(CITY_WITH_ANALYTICS, BUDGET)
-
-
-def _loosest_limit() -> str:
-    """The resource allowing the most cameras: what a student gets by taking the maximum."""
-    allowed = network.cameras_allowed(CITY, BUDGET)
-    return max(network.LIMITS, key=lambda limit: allowed[limit])
-
-
-def _analytics_without_its_power() -> str:
-    """The binding limit if a student forgets the power the analytics servers draw."""
-    return network.binding_limit(replace(CITY_WITH_ANALYTICS, analytics_watts_per_camera=0.0), BUDGET)
-
-
 LAB = Lab(
     id="camera-network",
     title="The arithmetic of a camera network",
@@ -66,7 +26,7 @@ LAB = Lab(
         Exercise(
             name="compression_ratio",
             prompt="How many times smaller is one camera's 2 Mbps stream than its uncompressed video?",
-            expected=compression_ratio,
+            expected=key.compression_ratio,
             kind=Number(rtol=0.02),
             hint="uncompressed bits per second = width x height x frames per second x bits per pixel; "
                  "divide it by the encoded bitrate, with both in the same unit.",
@@ -80,7 +40,7 @@ LAB = Lab(
         Exercise(
             name="storage_tb",
             prompt="How many terabytes do the city's cameras fill in 30 days of continuous recording?",
-            expected=storage_tb,
+            expected=key.storage_tb,
             kind=Number(rtol=0.02),
             hint="one camera: megabits per second x seconds in 30 days, /8 for bytes; then times the cameras, "
                  "and 10^12 bytes make a terabyte.",
@@ -94,7 +54,7 @@ LAB = Lab(
         Exercise(
             name="uplink_gbps",
             prompt="How many gigabits per second reach the centre if every camera streams there live?",
-            expected=uplink_gbps,
+            expected=key.uplink_gbps,
             kind=Number(rtol=0.02),
             hint="add up every camera's bitrate, then turn megabits into gigabits.",
             mistakes=(
@@ -105,7 +65,7 @@ LAB = Lab(
         Exercise(
             name="power_kw",
             prompt="How many kilowatts does the whole network draw?",
-            expected=power_kw,
+            expected=key.power_kw,
             kind=Number(rtol=0.02),
             hint="multiply the cameras by the watts each one draws, and 1,000 watts make a kilowatt.",
             mistakes=(
@@ -116,7 +76,7 @@ LAB = Lab(
         Exercise(
             name="viewers_needed",
             prompt="How many people must be on duty at once to watch every feed live?",
-            expected=viewers_needed,
+            expected=key.viewers_needed,
             kind=WholeNumber(),
             hint="each person follows a fixed number of screens; divide, and think about the remainder.",
             mistakes=(
@@ -128,25 +88,25 @@ LAB = Lab(
         Exercise(
             name="binding_limit",
             prompt="Which budget runs out first as the city adds cameras?",
-            expected=binding_limit,
+            expected=key.binding_limit,
             kind=Choice(network.LIMITS),
             hint="for each resource, divide the budget by what one camera needs; the resource that allows "
                  "the fewest cameras binds.",
             mistakes=(
-                Mistake(lambda e: _loosest_limit(),
+                Mistake(lambda e: key._loosest_limit(),
                         "that budget allows the most cameras; the one that binds allows the fewest."),
             ),
         ),
         Exercise(
             name="binding_limit_with_analytics",
             prompt="With analytics choosing which feeds people watch, which budget runs out first?",
-            expected=binding_limit_with_analytics,
+            expected=key.binding_limit_with_analytics,
             kind=Choice(network.LIMITS),
             hint="redo the four divisions with the new assumptions: fewer feeds to watch, more watts per camera.",
             mistakes=(
-                Mistake(lambda e: binding_limit(),
+                Mistake(lambda e: key.binding_limit(),
                         "people now watch only a share of the feeds: recompute how many cameras the viewers allow."),
-                Mistake(lambda e: _analytics_without_its_power(),
+                Mistake(lambda e: key._analytics_without_its_power(),
                         "the software runs on computers too: add the analytics watts to each camera's power."),
             ),
         ),

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..cameras import faces
-from ..checks import Exercise, Lab, Mistake, Number, WholeNumber
+from ..checks import AnswerKey, Exercise, Lab, Mistake, Number, WholeNumber
+
+key = AnswerKey(__name__)  # expected values live in survlab.answers.face_matching
 
 
 @dataclass(frozen=True)
@@ -26,44 +28,6 @@ class Scenario:
 SCENARIO = Scenario()
 
 
-def boxes_in_wide_search(s: Scenario = SCENARIO) -> int:
-    """Boxes the detector reports on the astronaut when it searches a wider range of window sizes."""
-    return len(faces.detect_faces(faces.astronaut_gray(), min_size=s.wide_min_size, max_size=s.wide_max_size))
-
-
-def boxes_in_standard_search() -> int:
-    return len(faces.detect_faces(faces.astronaut_gray(), **faces.DETECTOR_SETTINGS))
-
-
-def measured_false_match_rate(s: Scenario = SCENARIO) -> float:
-    """The lab system's one-to-one false match rate p at its threshold, measured on impostor pairs."""
-    return faces.false_match_rate(faces.comparison_scores().impostor, s.threshold)
-
-
-def _measured_false_non_match_rate(s: Scenario = SCENARIO) -> float:
-    return faces.false_non_match_rate(faces.comparison_scores().genuine, s.threshold)
-
-
-def _impostor_pairs() -> int:
-    return faces.comparison_scores().impostor.size
-
-
-def false_matches_per_search(s: Scenario = SCENARIO) -> float:
-    return faces.expected_false_matches(measured_false_match_rate(s), s.gallery_for_count)
-
-
-def chance_of_false_match(s: Scenario = SCENARIO) -> float:
-    return faces.prob_at_least_one_false_match(measured_false_match_rate(s), s.gallery_for_chance)
-
-
-def even_odds_gallery(s: Scenario = SCENARIO) -> int:
-    return faces.gallery_size_for_probability(measured_false_match_rate(s), s.target_chance)
-
-
-def _p() -> float:
-    return measured_false_match_rate()
-
-
 # A student may round p to "one in a thousand"; the exercises ask for the measured value.
 ROUNDED_P = 0.001
 ROUNDED_P_HINT = ("close, but you used a rounded p; use the measured rate `p`, computed by the library "
@@ -77,26 +41,26 @@ LAB = Lab(
         Exercise(
             name="boxes_wide",
             prompt="How many boxes does the detector report on the astronaut with windows from 24 to 300 pixels?",
-            expected=boxes_in_wide_search,
+            expected=key.boxes_in_wide_search,
             kind=WholeNumber(),
             hint="call faces.detect_faces(gray, min_size=(24, 24), max_size=(300, 300)) and count the boxes "
                  "in the list it returns with len().",
-            mistakes=(Mistake(lambda e: boxes_in_standard_search(),
+            mistakes=(Mistake(lambda e: key.boxes_in_standard_search(),
                               "that is the count with the standard window sizes (60 to 123 pixels); "
                               "pass min_size=(24, 24) and max_size=(300, 300)."),),
         ),
         Exercise(
             name="fmr_at_threshold",
             prompt="What share of impostor comparisons score at or above the threshold?",
-            expected=measured_false_match_rate,
+            expected=key.measured_false_match_rate,
             kind=Number(rtol=0.02),
             hint="compare scores.impostor with THRESHOLD (>=) and take the mean of the True/False array.",
             mistakes=(
                 Mistake(lambda e: 1 - e, "that is the share of impostor pairs correctly rejected (below the "
                                          "threshold); the false match rate counts those at or above it."),
-                Mistake(lambda e: e * _impostor_pairs(), "that is a count of false matches; divide by the number "
+                Mistake(lambda e: e * key._impostor_pairs(), "that is a count of false matches; divide by the number "
                                                          "of impostor comparisons to get a rate."),
-                Mistake(lambda e: _measured_false_non_match_rate(),
+                Mistake(lambda e: key._measured_false_non_match_rate(),
                         "that was measured on genuine pairs (the false non-match rate); use scores.impostor."),
                 Mistake(lambda e: 100 * e, "that looks like a percentage; give the share as a fraction "
                                            "between 0 and 1."),
@@ -105,14 +69,14 @@ LAB = Lab(
         Exercise(
             name="false_matches_per_search",
             prompt="On average, how many false matches does one search of a 5,000-person gallery return?",
-            expected=false_matches_per_search,
+            expected=key.false_matches_per_search,
             kind=Number(rtol=0.02),
             hint="each of the N comparisons is an independent chance p of a false match; add up the chances.",
             mistakes=(
-                Mistake(lambda e: faces.prob_at_least_one_false_match(_p(), SCENARIO.gallery_for_count),
+                Mistake(lambda e: faces.prob_at_least_one_false_match(key._p(), SCENARIO.gallery_for_count),
                         "that is the chance of at least one false match; the question asks how many false "
                         "matches there are on average."),
-                Mistake(lambda e: _p(), "that is one comparison; a search compares the probe with every "
+                Mistake(lambda e: key._p(), "that is one comparison; a search compares the probe with every "
                                         "person in the gallery."),
                 Mistake(lambda e: faces.expected_false_matches(ROUNDED_P, SCENARIO.gallery_for_count),
                         ROUNDED_P_HINT),
@@ -121,16 +85,16 @@ LAB = Lab(
         Exercise(
             name="chance_of_false_match",
             prompt="What is the chance that one search of a 500-person gallery returns at least one false match?",
-            expected=chance_of_false_match,
+            expected=key.chance_of_false_match,
             kind=Number(rtol=0.02),
             hint="first find the chance that all N comparisons avoid a false match, then take that away from 1.",
             mistakes=(
-                Mistake(lambda e: faces.expected_false_matches(_p(), SCENARIO.gallery_for_chance),
+                Mistake(lambda e: faces.expected_false_matches(key._p(), SCENARIO.gallery_for_chance),
                         "p × N is the average number of false matches, not a probability: it counts searches "
                         "with two or more false matches more than once. Use 1 - (1 - p)**N."),
                 Mistake(lambda e: 1 - e, "that is the chance that a search has no false match at all; "
                                          "the question asks for at least one."),
-                Mistake(lambda e: _p() ** SCENARIO.gallery_for_chance,
+                Mistake(lambda e: key._p() ** SCENARIO.gallery_for_chance,
                         "p**N would be the chance that every comparison is a false match."),
                 Mistake(lambda e: 100 * e, "that looks like a percentage; give the chance as a fraction "
                                            "between 0 and 1."),
@@ -141,15 +105,15 @@ LAB = Lab(
         Exercise(
             name="even_odds_gallery",
             prompt="What is the smallest gallery at which a search has at least even odds of a false match?",
-            expected=even_odds_gallery,
+            expected=key.even_odds_gallery,
             kind=WholeNumber(),
             hint="solve 1 - (1 - p)**N = 0.5 for N with logarithms, then round up to a whole person "
                  "(math.ceil).",
             mistakes=(
                 Mistake(lambda e: e - 1, "at that size the chance is still just below 50%: round up, not down."),
-                Mistake(lambda e: round(0.5 / _p()), "that is where the average number of false matches reaches "
+                Mistake(lambda e: round(0.5 / key._p()), "that is where the average number of false matches reaches "
                                                      "0.5; the chance of at least one is lower there."),
-                Mistake(lambda e: round(1 / _p()), "that is where you expect one false match per search; the "
+                Mistake(lambda e: round(1 / key._p()), "that is where you expect one false match per search; the "
                                                    "chance of at least one is already about 63% there."),
                 Mistake(lambda e: faces.gallery_size_for_probability(ROUNDED_P, SCENARIO.target_chance),
                         ROUNDED_P_HINT),

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import magnitudes
-from ..checks import Exercise, Lab, Mistake, Number, WholeNumber
+from ..checks import AnswerKey, Exercise, Lab, Mistake, Number, WholeNumber
+
+key = AnswerKey(__name__)  # expected values live in survlab.answers.getting_started
 
 
 @dataclass(frozen=True)
@@ -24,28 +25,6 @@ class Scenario:
 SCENARIO = Scenario()
 
 
-def people_per_camera(s: Scenario = SCENARIO) -> float:
-    return s.population / s.cameras
-
-
-def camera_gb_per_day(s: Scenario = SCENARIO) -> float:
-    return magnitudes.video_bytes(s.bitrate_mbps, magnitudes.SECONDS_PER_DAY) / 1e9
-
-
-def comparisons_per_day(s: Scenario = SCENARIO) -> float:
-    return magnitudes.comparisons(s.searches_per_day, s.gallery)
-
-
-def city_storage_vs_phone(s: Scenario = SCENARIO) -> int:
-    """Which power of ten separates a day of the whole city's video from one phone?"""
-    city_gb = camera_gb_per_day(s) * s.cameras
-    return round(magnitudes.orders_apart(city_gb, s.phone_storage_gb))
-
-
-def _one_camera_vs_phone(s: Scenario = SCENARIO) -> int:
-    return round(magnitudes.orders_apart(camera_gb_per_day(s), s.phone_storage_gb))
-
-
 LAB = Lab(
     id="getting-started",
     title="Getting started with checked labs",
@@ -53,7 +32,7 @@ LAB = Lab(
         Exercise(
             name="people_per_camera",
             prompt="How many people are there per camera in the hypothetical city?",
-            expected=people_per_camera,
+            expected=key.people_per_camera,
             kind=Number(rtol=0.01),
             hint="divide the number of people by the number of cameras.",
             mistakes=(Mistake(lambda e: 1 / e, "that is cameras per person: you divided the other way round."),),
@@ -61,7 +40,7 @@ LAB = Lab(
         Exercise(
             name="camera_gb_per_day",
             prompt="How many gigabytes does one camera record in a day?",
-            expected=camera_gb_per_day,
+            expected=key.camera_gb_per_day,
             kind=Number(rtol=0.02),
             hint="megabits per second x seconds in a day gives megabits; convert to bytes, then to gigabytes.",
             mistakes=(
@@ -72,7 +51,7 @@ LAB = Lab(
         Exercise(
             name="comparisons_per_day",
             prompt="How many one-to-one face comparisons do the day's searches make?",
-            expected=comparisons_per_day,
+            expected=key.comparisons_per_day,
             kind=Number(rtol=0.01),
             hint="each search compares one face with every entry in the gallery.",
             mistakes=(Mistake(lambda e: SCENARIO.searches_per_day + SCENARIO.gallery,
@@ -81,10 +60,10 @@ LAB = Lab(
         Exercise(
             name="orders_apart",
             prompt="How many powers of ten separate a day of the city's video from one phone's storage?",
-            expected=city_storage_vs_phone,
+            expected=key.city_storage_vs_phone,
             kind=WholeNumber(),
             hint="divide the city's gigabytes per day by the phone's gigabytes, take log10 and round it.",
-            mistakes=(Mistake(lambda e: _one_camera_vs_phone(), "compare the whole city's day, not one camera's, with the phone."),),
+            mistakes=(Mistake(lambda e: key._one_camera_vs_phone(), "compare the whole city's day, not one camera's, with the phone."),),
         ),
     ),
 )

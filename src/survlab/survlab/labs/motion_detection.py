@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..cameras import motion
-from ..checks import Exercise, Lab, Mistake, Number, WholeNumber
+from ..checks import AnswerKey, Exercise, Lab, Mistake, Number, WholeNumber
+
+key = AnswerKey(__name__)  # expected values live in survlab.answers.motion_detection
 
 SPEC = motion.SceneSpec()  # the seeded scene every cell of the lab uses
 DETECTOR = motion.Detector()  # frame differencing, threshold 0.1, opening 3, blobs of 12+ pixels
@@ -19,55 +21,8 @@ LEVELS = tuple(float(x) for x in np.round(np.arange(0.04, 0.301, 0.02), 2))  # t
 
 
 def scene() -> motion.Scene:
+    """The lab's seeded video."""
     return motion.make_scene(SPEC)
-
-
-def changed_pixels() -> int:
-    return motion.changed_pixels(scene().frames, FRAME, DETECTOR.level)
-
-
-def _one_way_changes(sign: int) -> int:
-    """Pixels that only got brighter (sign=+1) or only darker (-1): a forgotten absolute value."""
-    frames = scene().frames
-    return int((sign * (frames[FRAME] - frames[FRAME - 1]) > DETECTOR.level).sum())
-
-
-def _frame_scores(spec: motion.SceneSpec = SPEC, detector: motion.Detector = DETECTOR) -> motion.Scores:
-    return motion.evaluate(motion.make_scene(spec), detector)
-
-
-def precision() -> float:
-    return _frame_scores().precision
-
-
-def recall() -> float:
-    return _frame_scores().recall
-
-
-def _pixel_scores() -> motion.Scores:
-    s = scene()
-    return motion.pixel_scores(motion.detect(s.frames, DETECTOR), s.truth)
-
-
-def best_threshold() -> float:
-    return motion.best_level(LEVELS, motion.sweep(scene(), LEVELS, DETECTOR))
-
-
-def _best_by(rate: str) -> float:
-    """The lowest threshold that maximises precision or recall alone (a tempting wrong answer)."""
-    values = np.array([getattr(r, rate) for r in motion.sweep(scene(), LEVELS, DETECTOR)], dtype=float)
-    return LEVELS[int(np.nanargmax(values))]
-
-
-def extra_false_alarms() -> int:
-    """How many more false-alarm frames the flickering video raises than the steady one."""
-    steady = _frame_scores(motion.without_flicker(SPEC))
-    return _frame_scores().false_positives - steady.false_positives
-
-
-def _extra_false_alarms_without_cleanup() -> int:
-    raw = motion.Detector(level=DETECTOR.level, opening=1, min_area=0)
-    return _frame_scores(detector=raw).false_positives - _frame_scores(motion.without_flicker(SPEC), raw).false_positives
 
 
 LAB = Lab(
@@ -77,69 +32,69 @@ LAB = Lab(
         Exercise(
             name="changed_pixels",
             prompt=f"How many pixels change by more than {DETECTOR.level} between frames {FRAME - 1} and {FRAME}?",
-            expected=changed_pixels,
+            expected=key.changed_pixels,
             kind=WholeNumber(),
             hint="take the absolute difference of the two frames, compare it with the threshold, and count the "
                  "True values (a boolean array's .sum() counts them).",
             mistakes=(
-                Mistake(lambda e: _one_way_changes(+1), "you counted only pixels that got brighter; a figure "
+                Mistake(lambda e: key._one_way_changes(+1), "you counted only pixels that got brighter; a figure "
                         "darker than the street makes pixels darker too. Use the absolute difference."),
-                Mistake(lambda e: _one_way_changes(-1), "you counted only pixels that got darker; use the "
+                Mistake(lambda e: key._one_way_changes(-1), "you counted only pixels that got darker; use the "
                         "absolute difference so that both directions count."),
             ),
         ),
         Exercise(
             name="precision",
             prompt="Per frame, what fraction of the detector's alarms came from frames where someone was moving?",
-            expected=precision,
+            expected=key.precision,
             kind=Number(rtol=0.01),
             hint="precision = true positives / (true positives + false positives): of the frames that raised "
                  "an alarm, the share where someone really moved.",
             mistakes=(
-                Mistake(lambda e: recall(), "that is the recall (share of moving frames that raised an alarm). "
+                Mistake(lambda e: key.recall(), "that is the recall (share of moving frames that raised an alarm). "
                         "Precision divides by the number of alarms instead."),
-                Mistake(lambda e: _pixel_scores().precision, "that is the precision per pixel. This exercise "
+                Mistake(lambda e: key._pixel_scores().precision, "that is the precision per pixel. This exercise "
                         "scores whole frames: use frame_alarms and scene.moving."),
             ),
         ),
         Exercise(
             name="recall",
             prompt="Per frame, what fraction of the frames where someone was moving raised an alarm?",
-            expected=recall,
+            expected=key.recall,
             kind=Number(rtol=0.01),
             hint="recall = true positives / (true positives + false negatives): of the frames where someone "
                  "moved, the share that raised an alarm.",
             mistakes=(
-                Mistake(lambda e: precision(), "that is the precision (share of alarms that were real). Recall "
+                Mistake(lambda e: key.precision(), "that is the precision (share of alarms that were real). Recall "
                         "divides by the number of frames where someone was really moving."),
-                Mistake(lambda e: _pixel_scores().recall, "that is the recall per pixel. This exercise scores "
+                Mistake(lambda e: key._pixel_scores().recall, "that is the recall per pixel. This exercise scores "
                         "whole frames: use frame_alarms and scene.moving."),
             ),
         ),
         Exercise(
             name="best_threshold",
             prompt="Which threshold in LEVELS gives the highest F1 score per frame?",
-            expected=best_threshold,
+            expected=key.best_threshold,
             kind=Number(rtol=0.01),
             hint="run motion.sweep over LEVELS, read each result's .f1, and pick the threshold at the largest "
                  "value (np.argmax finds its position).",
             mistakes=(
-                Mistake(lambda e: _best_by("recall"), "that threshold maximises recall alone: it catches "
+                Mistake(lambda e: key._best_by("recall"), "that threshold maximises recall alone: it catches "
                         "everyone by raising alarms almost all the time. F1 balances recall with precision."),
-                Mistake(lambda e: _best_by("precision"), "that threshold maximises precision alone: no false "
+                Mistake(lambda e: key._best_by("precision"), "that threshold maximises precision alone: no false "
                         "alarms, but it misses many frames with someone in them. F1 balances the two."),
             ),
         ),
         Exercise(
             name="extra_false_alarms",
             prompt="How many more false-alarm frames does flickering light cause than steady light?",
-            expected=extra_false_alarms,
+            expected=key.extra_false_alarms,
             kind=WholeNumber(),
             hint="score the detector on both scenes with motion.evaluate and subtract the false_positives "
                  "counts (flickering minus steady).",
             mistakes=(
                 Mistake(lambda e: -e, "you subtracted the other way round: flickering minus steady."),
-                Mistake(lambda e: _extra_false_alarms_without_cleanup(), "that is what you get without the "
+                Mistake(lambda e: key._extra_false_alarms_without_cleanup(), "that is what you get without the "
                         "clean-up: specks then set off alarms in every empty frame of both videos. Use the "
                         "lab's DETECTOR, which cleans the mask."),
             ),

@@ -5,12 +5,13 @@ from :mod:`survlab.cameras.plates`. Every expected value below is computed by th
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..cameras import plates
-from ..checks import Choice, Exercise, Lab, Mistake, Number, WholeNumber
+from ..checks import AnswerKey, Choice, Exercise, Lab, Mistake, Number, WholeNumber
+
+key = AnswerKey(__name__)  # expected values live in survlab.answers.plate_trails
 
 TOWN_SEED = 4  # the lab's town (see plates.make_town)
 WEEK_SEED = 0  # the lab's week of trips and reads
@@ -34,57 +35,6 @@ def scenario() -> Scenario:
     return Scenario(town, week, town.vehicles[plates.target_vehicle(town, week)].plate)
 
 
-@lru_cache(maxsize=None)  # the scenario never changes: each answer is computed once per process
-def _target_count(max_differences: int) -> int:
-    s = scenario()
-    return len(plates.reads_matching(s.week.reads, s.target_plate, max_differences))
-
-
-def _trail() -> list[plates.Read]:
-    s = scenario()
-    return plates.reads_matching(s.week.reads, s.target_plate, TOLERANCE)
-
-
-def plate_error_rate() -> float:
-    return plates.plate_error_rate(scenario().week.reads)
-
-
-def target_reads() -> int:
-    return _target_count(TOLERANCE)
-
-
-def exact_target_reads() -> int:
-    s = scenario()
-    return len(plates.exact_reads(s.week.reads, s.target_plate))
-
-
-def home_camera_guess() -> str:
-    return plates.estimate_home_camera(_trail())
-
-
-def work_camera_guess() -> str:
-    return plates.estimate_work_camera(_trail())
-
-
-def pass_through_camera() -> str:
-    """The target's most read camera that is neither its home nor its work guess."""
-    ends = {home_camera_guess(), work_camera_guess()}
-    counts = Counter(r.camera for r in _trail() if r.camera not in ends)
-    return counts.most_common(1)[0][0]
-
-
-@lru_cache(maxsize=None)
-def fraction_home_found(what: str = "home") -> float:
-    s = scenario()
-    return plates.fraction_identified(s.town, s.week, SAMPLE_READS, what)
-
-
-@lru_cache(maxsize=None)
-def reads_needed(what: str = "both") -> int:
-    s = scenario()
-    return plates.reads_needed(s.town, s.week, PLACE_SHARE, what)
-
-
 CAMERAS = tuple(scenario().town.cameras)
 
 LAB = Lab(
@@ -94,7 +44,7 @@ LAB = Lab(
         Exercise(
             name="plate_error_rate",
             prompt="What share of the week's reads are not exactly the true plate?",
-            expected=plate_error_rate,
+            expected=key.plate_error_rate,
             kind=Number(rtol=0.01),
             hint="compare each read's text with its true plate (r.text != r.plate), count the differences, "
                  "and divide by the number of reads.",
@@ -106,29 +56,29 @@ LAB = Lab(
         Exercise(
             name="target_reads",
             prompt="How many reads match the target plate, allowing one character to differ after look-alikes are undone?",
-            expected=target_reads,
+            expected=key.target_reads,
             kind=WholeNumber(),
             hint="use plates.reads_matching(week.reads, target_plate, max_differences=1) and count the result.",
             mistakes=(
-                Mistake(lambda e: exact_target_reads(),
+                Mistake(lambda e: key.exact_target_reads(),
                         "that counts exact matches only: reads with a misread character are missing."),
-                Mistake(lambda e: _target_count(0),
+                Mistake(lambda e: key._target_count(0),
                         "look-alikes are undone, but a digit misread as another digit still needs one "
                         "character of tolerance (max_differences=1)."),
-                Mistake(lambda e: _target_count(2),
+                Mistake(lambda e: key._target_count(2),
                         "two characters of tolerance is too loose: it sweeps in reads of other vehicles."),
             ),
         ),
         Exercise(
             name="home_camera_guess",
             prompt="At which camera do the target's days most often start and end?",
-            expected=home_camera_guess,
+            expected=key.home_camera_guess,
             kind=Choice(CAMERAS),
             hint="for each day, take the first and the last of the target's reads; which camera comes up most often?",
             mistakes=(
-                Mistake(lambda e: work_camera_guess(),
+                Mistake(lambda e: key.work_camera_guess(),
                         "that camera is where the morning trip ends and the evening trip starts: near work, not home."),
-                Mistake(lambda e: pass_through_camera(),
+                Mistake(lambda e: key.pass_through_camera(),
                         "the target passes that camera in the middle of its trips; look at where each day "
                         "starts and ends."),
             ),
@@ -136,29 +86,29 @@ LAB = Lab(
         Exercise(
             name="work_camera_guess",
             prompt="At which camera does the target's day break around noon?",
-            expected=work_camera_guess,
+            expected=key.work_camera_guess,
             kind=Choice(CAMERAS),
             hint="for each day, take the last read before noon and the first read after noon; which camera comes "
                  "up most often?",
             mistakes=(
-                Mistake(lambda e: home_camera_guess(),
+                Mistake(lambda e: key.home_camera_guess(),
                         "that is where the day starts and ends, near home; the workplace is where the morning trip ends."),
-                Mistake(lambda e: pass_through_camera(),
+                Mistake(lambda e: key.pass_through_camera(),
                         "the target passes that camera on the way; the workplace is at the end of the morning trip."),
             ),
         ),
         Exercise(
             name="fraction_home_found",
             prompt=f"With {SAMPLE_READS} reads per vehicle, what share of vehicles get their home camera right?",
-            expected=fraction_home_found,
+            expected=key.fraction_home_found,
             kind=Number(rtol=0.01),
             hint=f"call plates.fraction_identified(town, week, k={SAMPLE_READS}, what=\"home\") with the "
                  "default trials and seed.",
             mistakes=(
                 Mistake(lambda e: 100 * e, "that is a percentage; give a share between 0 and 1."),
-                Mistake(lambda e: fraction_home_found("both"),
+                Mistake(lambda e: key.fraction_home_found("both"),
                         "that is the share with home and workplace both right; the question asks about home only."),
-                Mistake(lambda e: fraction_home_found("work"),
+                Mistake(lambda e: key.fraction_home_found("work"),
                         "that is the share with the workplace right; the question asks about home."),
             ),
         ),
@@ -166,12 +116,12 @@ LAB = Lab(
             name="reads_needed",
             prompt=f"What is the smallest number of reads per vehicle that places home and workplace for at least "
                    f"{PLACE_SHARE:.0%} of vehicles?",
-            expected=reads_needed,
+            expected=key.reads_needed,
             kind=WholeNumber(),
             hint="try k = 1, 2, 3, ... with plates.fraction_identified(town, week, k, what=\"both\") and stop at "
                  f"the first k whose share reaches {PLACE_SHARE}.",
             mistakes=(
-                Mistake(lambda e: reads_needed("home"),
+                Mistake(lambda e: key.reads_needed("home"),
                         "that places the home alone; the question asks for home and workplace both (what=\"both\")."),
                 Mistake(lambda e: e - 1, "that is the last k that falls short; give the first that reaches the share."),
             ),
