@@ -22,3 +22,13 @@ def use() -> None:
         "axes.titlesize": 12,
         "legend.frameon": False,
     })
+
+
+def axes(ax=None, figsize: tuple[float, float] = (7.0, 4.0)):
+    """The axes to draw on: ``ax`` itself, or a new figure's in the course style."""
+    import matplotlib.pyplot as plt
+
+    use()
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
