@@ -1,0 +1,67 @@
+"""The capstone's join: records from the earlier parts' models, hours, places and losses."""
+import pytest
+
+from survlab.biometrics import idcards
+from survlab.people import capstone as C
+from survlab.screens import devices
+
+
+@pytest.fixture(scope="module")
+def records():
+    return C.week_records()
+
+
+def test_every_system_contributes_records_within_the_week(records):
+    assert set(records) == set(C.SYSTEMS)
+    for name, rows in records.items():
+        assert rows, name
+        assert all(0 <= s.hour < C.HOURS_PER_WEEK and s.system == name for s in rows)
+
+
+def test_card_records_are_the_part_two_tables_for_the_person(records):
+    week = idcards.synthetic_week()
+    expected = idcards.hour_slots(idcards.link_on_card(C.PERSON.card, *week.tables().values()))
+    assert C.hours(records["cards"]) == {h for h in expected if h < 168}
+
+
+def test_phone_records_are_the_part_three_points_for_the_line(records):
+    points = devices.antenna_traces().points(C.PERSON.subscriber)
+    assert C.hours(records["phone"]) == {h for h, _ in points}
+
+
+def test_the_join_counts_an_hour_once(records):
+    joined = len(C.hours(C.joined(records)))
+    assert max(C.hours_by_system(records).values()) <= joined < sum(C.hours_by_system(records).values())
+
+
+def test_cumulative_additions_sum_to_the_join(records):
+    steps = C.cumulative_hours(records)
+    assert sum(added for _, added, _ in steps) == steps[-1][2] == len(C.hours(C.joined(records)))
+
+
+def test_unique_hours_are_what_the_join_loses_without_the_system(records):
+    total = len(C.hours(C.joined(records)))
+    for name, unique in C.unique_hours(records).items():
+        rest = [n for n in C.SYSTEMS if n != name]
+        assert total - len(C.hours(C.joined(records, rest))) == unique
+
+
+def test_more_shared_points_mean_fewer_companions():
+    counts = [len(C.phone_contacts(min_shared=k)) for k in (1, 3, 5)]
+    assert counts == sorted(counts, reverse=True) and counts[-1] > 0
+    assert C.PERSON.subscriber not in C.phone_contacts(min_shared=1)
+
+
+def test_power_cuts_silence_only_mains_powered_systems(records):
+    cut = C.power_cut_hours()
+    assert len(cut) == 7 * 8
+    after = C.without_power(records, cut)
+    assert not (C.hours(after["cameras"]) | C.hours(after["television"])) & cut
+    assert after["cards"] == records["cards"] and after["phone"] == records["phone"]
+    with pytest.raises(ValueError, match="hours_off_per_day"):
+        C.power_cut_hours(hours_off_per_day=25)
+
+
+@pytest.mark.parametrize("plot", [C.plot_week, C.plot_cumulative])
+def test_figures_are_titled(plot, records):
+    assert plot(records).get_title()
