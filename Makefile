@@ -6,7 +6,8 @@ JB     := $(BIN)/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 STAMP  := $(VENV)/.installed
 
-.PHONY: cache-check help setup book html pdf editions offline html-nosolutions test test-fast lock clean
+.PHONY: cache-check help setup book html pdf editions offline html-nosolutions test test-fast lock clean \
+        wheel labkit student-lock binder
 .DEFAULT_GOAL := help
 
 help:
@@ -15,10 +16,14 @@ help:
 	@echo "make html|pdf   build one form of the book"
 	@echo "make test-fast  library and lab tests only (no book or PDF builds)"
 	@echo "make editions   student and instructor editions of every lab, one zip each (_build/editions)"
-	@echo "make offline    one zip with the site, the PDF and the student notebooks, for a USB stick"
+	@echo "make offline    one zip with the site (lab kits included), the PDF and the student notebooks, for a USB stick"
+	@echo "make wheel      the student library's wheel (_build/wheel/survlab-*.whl)"
+	@echo "make labkit     offline lab kits for Linux, macOS (arm64, x86_64) and Windows (_build/labkit)"
+	@echo "make student-lock  re-pin src/survlab/requirements-student.lock (and binder/) from the dev lock"
 	@echo "make html-nosolutions  the site with every solution removed (_build/nosolutions/_build/html)"
 	@echo "make setup      install the Debian packages and the Python environment"
 	@echo "make lock       re-pin requirements.lock from requirements.in"
+	@echo "make binder     binder/requirements.txt from the student lock"
 	@echo "make clean      remove _build"
 
 setup: $(STAMP) tests/browser/node_modules/axe-core/axe.min.js
@@ -43,15 +48,20 @@ cache-check:
 	  rm -rf _build/.jupyter_cache; echo "$(LIB_HASH)" > _build/.library-hash; \
 	  echo "library changed: labs will be executed again"; fi
 
+# The site lists the lab kits in _build/labkit (make labkit) among its downloads, when there are any.
+KITS := UNDERWATCH_LABKIT_DIR=_build/labkit
 html: setup cache-check
-	$(JB) build . $(BUILD_FLAGS)
+	$(KITS) $(JB) build . $(BUILD_FLAGS)
 
 pdf: setup cache-check
 	rm -rf _build/latex   # a failed LaTeX run leaves "Nothing to do" behind
 	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
 
-# The site links to the PDF at its root, so the PDF is copied in after both builds.
-book: html pdf
+# The site links to the PDF at its root, so the PDF is copied in after both builds; the
+# kits are made after the site (their notebooks carry its figures), then the site is
+# built again (nothing changed but the downloads list: seconds) so that it offers them.
+book: html pdf labkit
+	$(KITS) $(JB) build . $(BUILD_FLAGS)
 	cp _build/latex/under-watch.pdf _build/html/under-watch.pdf
 	@echo "site: _build/html/index.html   PDF: _build/html/under-watch.pdf"
 
@@ -60,6 +70,14 @@ editions: html
 
 offline: book editions
 	$(BIN)/python -m underwatch bundle
+
+wheel: setup
+	$(BIN)/python -m underwatch wheel
+
+# Downloads every dependency for each system from PyPI (pip's cache keeps them).
+LABKIT_SYSTEMS ?= linux-x86_64 macos-arm64 macos-x86_64 windows-x64
+labkit: html
+	$(BIN)/python -m underwatch labkit $(LABKIT_SYSTEMS)
 
 html-nosolutions: setup
 	SURVLAB_HIDE_SOLUTIONS=1 $(JB) build . $(BUILD_FLAGS) --path-output _build/nosolutions
@@ -74,6 +92,26 @@ lock:
 	rm -rf /tmp/under-watch-lock && $(PYTHON) -m venv /tmp/under-watch-lock
 	/tmp/under-watch-lock/bin/pip install -q -r requirements.in
 	/tmp/under-watch-lock/bin/pip freeze --exclude-editable > requirements.lock
+
+STUDENT_LOCK := src/survlab/requirements-student.lock
+STUDENT_TMP  := /tmp/under-watch-student-lock
+student-lock:
+	rm -rf $(STUDENT_TMP) && $(PYTHON) -m venv $(STUDENT_TMP)
+	pinned=$$(grep -oE '^[A-Za-z0-9._-]+==' src/survlab/requirements-student.in | tr -d = | paste -sd '|'); \
+	  grep -viE "^($${pinned:-^})==" requirements.lock > $(STUDENT_TMP)/constraints.txt
+	$(STUDENT_TMP)/bin/pip install -q -c $(STUDENT_TMP)/constraints.txt -r src/survlab/requirements-student.in
+	{ echo "# The student environment: survlab's dependencies and JupyterLab, pinned. Made by \`make student-lock\`"; \
+	  echo "# from requirements-student.in and requirements.lock (the dev lock); the lab kits (make labkit) and"; \
+	  echo "# binder/requirements.txt install these versions. Do not edit by hand."; \
+	  $(STUDENT_TMP)/bin/pip freeze; } > $(STUDENT_LOCK)
+	$(MAKE) binder
+
+binder:
+	{ echo "# Made by \`make binder\` from $(STUDENT_LOCK); do not edit by hand."; \
+	  echo "# The student environment, pinned as in the lock (tests/test_labkit.py checks they agree):"; \
+	  grep -v '^#' $(STUDENT_LOCK); \
+	  echo "# Only a hub needs this: it hands out labs by link (book/instructor/hub.md)."; \
+	  echo "nbgitpuller==1.3.0"; } > binder/requirements.txt
 
 clean:
 	rm -rf _build

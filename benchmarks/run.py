@@ -42,7 +42,7 @@ RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "results.md"
 
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]  # as the Makefile and CI build
-SECTIONS = ("build", "labs", "sizes", "grading")
+SECTIONS = ("build", "labs", "sizes", "labkit", "grading")
 EDITED_LESSON = "book/cameras/01-camera-networks.md"
 EDIT = "\n\nThis paragraph was added by the benchmark to time a rebuild after one edit.\n"
 LAB0 = "getting-started"
@@ -305,6 +305,59 @@ def bench_sizes(course: Path, built: Path | None, scratch: Path, env: dict) -> d
             "student_notebooks_bytes": folder_bytes(editions_dir / "student")[0], "failed": False}
 
 
+# ---------------------------------------------------------------- lab kits
+
+OFFLINE_ENV = {"PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull, "PIP_NO_CACHE_DIR": "1",
+               "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+               "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+
+
+def no_network(cmd: list) -> list:
+    """The command in its own network namespace (loopback only) where the system allows it."""
+    if shutil.which("unshare") and shutil.which("ip") and subprocess.run(
+            ["unshare", "-rn", "ip", "link", "set", "lo", "up"], capture_output=True).returncode == 0:
+        return ["unshare", "-rn", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *map(str, cmd)]
+    return cmd
+
+
+def bench_labkit(course: Path, built: Path | None, scratch: Path, runs: int, env: dict) -> dict:
+    """The student wheel and the four lab kits (`make labkit`), their sizes, and the Linux kit's
+    install into a fresh virtual environment with no network, as `sh install.sh` makes it."""
+    out = scratch / "labkit"
+    cache = built / "_build" / ".jupyter_cache" if built else course / "_build" / ".jupyter_cache"
+    log("labkit: building the wheel and the kits (wheels from PyPI or pip's cache)")
+    made = timed([PYTHON, "-m", "underwatch", "labkit", "--out", out, "--cache", cache], env=env,
+                 logfile=scratch / "labkit.log", cwd=course)
+    if not made["ok"]:
+        return {"failed": True, "log_tail": made["log_tail"]}
+    wheel = next((course / "_build" / "wheel").glob("survlab-*.whl"))
+    kits = {}
+    for zip_path in sorted(out.glob("under-watch-labkit-*.zip")):
+        folder = zip_path.with_suffix("")
+        system = zip_path.stem.rsplit("-", 2)[-2] + "-" + zip_path.stem.rsplit("-", 1)[-1]
+        manifest = (folder / "MANIFEST.txt").read_text().splitlines()
+        kits[system] = {"zip_bytes": zip_path.stat().st_size, "folder_bytes": folder_bytes(folder)[0],
+                        "wheels": len(list((folder / "wheelhouse").glob("*.whl"))),
+                        "departures": [line for line in manifest if "  # " in line]}
+    installs = []
+    linux = next(out.glob("under-watch-labkit-*-linux-x86_64"))
+    offline = {**{k: v for k, v in env.items() if not k.startswith(("PIP_", "PYTHONPATH"))}, **OFFLINE_ENV}
+    for run in range(runs):
+        kit = scratch / f"install-{run}" / linux.name
+        shutil.copytree(linux, kit)
+        log(f"labkit: offline install {run + 1}/{runs}")
+        installed = timed(no_network(["sh", kit / "install.sh"]), env=offline,
+                          logfile=scratch / f"install-{run}.log", cwd=kit)
+        if not installed["ok"]:
+            return {"failed": True, "log_tail": installed["log_tail"]}
+        installs.append({"seconds": installed["seconds"], "venv_bytes": folder_bytes(kit / ".venv")[0]})
+        shutil.rmtree(kit.parent, ignore_errors=True)
+    return {"wheel": wheel.name, "wheel_bytes": wheel.stat().st_size, "build_seconds": made["seconds"],
+            "kits": kits, "install_seconds": summary([i["seconds"] for i in installs]),
+            "installed_bytes": installs[-1]["venv_bytes"],
+            "network_namespace": no_network(["true"])[0] == "unshare", "failed": False}
+
+
 # ---------------------------------------------------------------- grading
 
 def otter_python() -> Path:
@@ -349,7 +402,7 @@ def child_submissions(ours: str, theirs: str, otter_student: str, count: str) ->
     """
     import nbformat
 
-    course = Path(os.environ["PYTHONPATH"]).parent
+    course = Path(os.environ["PYTHONPATH"].split(os.pathsep)[0]).parents[1]  # <course>/src/survlab
     spec = importlib.util.spec_from_file_location("make_cases", course / "tests" / "grading_cases" / "make_cases.py")
     cases = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cases)
@@ -395,15 +448,18 @@ def bench_grading(course: Path, scratch: Path, runs: int, counts: list[int], job
                               env=env, capture_output=True, text=True, check=True)
         expected = json.loads(proc.stdout.splitlines()[-1])
         n_runs = runs if large_runs is None or count <= 20 else large_runs
-        rows = {"ours": [], "otter": []}
+        rows = {"ours": [], "ours_unisolated": [], "otter": []}
         agree = True
         for i in range(n_runs):
-            order = ("ours", "otter") if i % 2 == 0 else ("otter", "ours")  # neither always goes first
+            # Neither grader always goes first; ours without isolation measures what isolation costs.
+            order = ("ours", "otter", "ours_unisolated") if i % 2 == 0 else ("otter", "ours_unisolated", "ours")
             for grader in order:
                 out = folder / f"{grader}-{i}.csv"
-                if grader == "ours":
+                if grader.startswith("ours"):
                     cmd = [PYTHON, "-m", "underwatch", "grade", LAB0, *sorted(ours_dir.glob("*.ipynb")), "--out", out,
                            "--jobs", str(jobs), "--timeout", "120"]
+                    if grader == "ours_unisolated":
+                        cmd.append("--unsafe-no-isolation")
                 else:
                     cmd = [otter, OTTER_DRIVER, "--autograder", autograder, "--jobs", str(jobs), "--out", out,
                            *sorted(theirs_dir.glob("*.ipynb"))]
@@ -418,9 +474,15 @@ def bench_grading(course: Path, scratch: Path, runs: int, counts: list[int], job
                     + (f"; {len(wrong)} totals differ from the expected ones, e.g. {next(iter(wrong.items()))}"
                        if wrong else "; every total as expected"))
         ours_s, otter_s = summary([r["seconds"] for r in rows["ours"]]), summary([r["seconds"] for r in rows["otter"]])
+        bare_s = summary([r["seconds"] for r in rows["ours_unisolated"]])
+        bare_cpu = summary([r["cpu_seconds"] for r in rows["ours_unisolated"]])
+        ours_cpu = summary([r["cpu_seconds"] for r in rows["ours"]])
         result["batches"][str(count)] = {
-            "ours": ours_s, "otter": otter_s,
-            "ours_cpu_seconds": summary([r["cpu_seconds"] for r in rows["ours"]]),
+            "ours": ours_s, "otter": otter_s, "ours_unisolated": bare_s,
+            "ours_cpu_seconds": ours_cpu,
+            "ours_unisolated_cpu_seconds": bare_cpu,
+            "isolation_cost_per_submission_s": round((ours_s["median"] - bare_s["median"]) / count, 4),
+            "isolation_cpu_cost_per_submission_s": round((ours_cpu["median"] - bare_cpu["median"]) / count, 4),
             "otter_cpu_seconds": summary([r["cpu_seconds"] for r in rows["otter"]]),
             "speedup": round(otter_s["median"] / ours_s["median"], 2),
             "ours_per_submission_s": round(ours_s["median"] / count, 3),
@@ -553,12 +615,34 @@ def render(results: dict) -> str:
                   f"| student notebooks (uncompressed) | {sizes['student_notebooks_bytes'] / MB:.1f} MB |",
                   "", "Largest parts of the site: " + ", ".join(f"`{k}` {v / MB:.1f} MB"
                                                                for k, v in sizes["site_biggest_parts"].items()) + "."]
+    kit = sections.get("labkit", {}).get("figures")
+    if kit and not kit.get("failed"):
+        lines += ["", "## Student wheel and lab kits", "",
+                  f"`make labkit` (`python -m underwatch labkit`), {kit['build_seconds']:.0f} s for the wheel and all four "
+                  "kits with pip's cache warm. Each kit: the wheel, a wheelhouse of every dependency and JupyterLab "
+                  "for Python 3.11, the student notebooks, install and start scripts.", "",
+                  f"| artefact | zip | unpacked | wheels | versions other than the student lock's |",
+                  "| --- | --- | --- | --- | --- |",
+                  f"| student wheel `{kit['wheel']}` | {kit['wheel_bytes'] / 1e3:.0f} kB | | | |"]
+        for system, k in kit["kits"].items():
+            departures = "; ".join(d.split("  # ")[0] + (" (not in the lock: this system only)"
+                                                         if "not in the lock" in d else " (the lock's has no wheel here)")
+                                   for d in k["departures"]) or "none"
+            lines.append(f"| lab kit, {system} | {k['zip_bytes'] / MB:.0f} MB | {k['folder_bytes'] / MB:.0f} MB | "
+                         f"{k['wheels']} | {departures} |")
+        lines += ["", f"Offline install of the Linux kit (`sh install.sh`: a fresh virtual environment, then "
+                      f"`pip install --no-index --find-links wheelhouse`), "
+                      f"{'in a network namespace with no interface but loopback, ' if kit['network_namespace'] else ''}"
+                      f"with `PIP_NO_INDEX=1`, no pip configuration and no cache: "
+                      f"{fmt_runs(kit['install_seconds'])}; the environment takes {kit['installed_bytes'] / MB:.0f} MB."]
     grading = sections.get("grading", {}).get("figures")
     if grading:
         lines += ["", "## Grading against otter-grader", "",
                   f"Lab 0, submissions in turn {', '.join(grading['mix'])}; both graders with {grading['jobs']} "
                   f"processes at a time, on the same files' answers, in the same run. Ours: `python -m underwatch grade "
-                  f"--jobs {grading['jobs']} --timeout 120` (each submission forked from a warm fork server). "
+                  f"--jobs {grading['jobs']} --timeout 120`: each submission isolated (bubblewrap, its own user, mount, "
+                  f"PID and network namespaces, a memory cgroup), forked from a warm server inside the sandbox; and the "
+                  f"same with `--unsafe-no-isolation`, to measure what isolation costs. "
                   f"otter-grader {grading['otter_version']}: "
                   f"`otter.api.grade_submission` in {grading['jobs']} worker processes "
                   f"(`benchmarks/otter/grade.py`; otter without Docker, no time limit).", "",
@@ -571,9 +655,17 @@ def render(results: dict) -> str:
                          f"{b['ours_per_submission_s']:.2f} s, {b['otter_per_submission_s']:.2f} s | "
                          f"{b['ours_cpu_seconds']['median'] / n:.2f} s, {b['otter_cpu_seconds']['median'] / n:.2f} s | "
                          f"{'yes' if b['totals_as_expected'] else 'NO'} |")
-        lines += ["", "CPU time counts every process of the batch: for ours the grader, its fork server and every",
-                  "forked submission; for otter its workers and their kernels. Ours includes a fixed start-up",
-                  "(the grader and the fork server's imports), which is why the time per submission falls",
+        if all("ours_unisolated" in b for b in grading["batches"].values()):
+            lines += ["", "What isolation costs: the same batches graded by ours with `--unsafe-no-isolation`.", "",
+                      "| submissions | ours, isolated | ours, no isolation | isolation cost per submission "
+                      "(wall, CPU) |", "| --- | --- | --- | --- |"]
+            for count, b in grading["batches"].items():
+                lines.append(f"| {count} | {fmt_runs(b['ours'])} | {fmt_runs(b['ours_unisolated'])} | "
+                             f"{b['isolation_cost_per_submission_s'] * 1000:.0f} ms, "
+                             f"{b['isolation_cpu_cost_per_submission_s'] * 1000:.0f} ms |")
+        lines += ["", "CPU time counts every process of the batch: for ours the grader, its sandboxed servers and",
+                  "every forked submission; for otter its workers and their kernels. Ours includes a fixed start-up",
+                  "(the grader, and each lane's sandbox and imports), which is why the time per submission falls",
                   "as the batch grows."]
     return "\n".join(lines) + "\n"
 
@@ -632,6 +724,8 @@ def main(argv: list[str]) -> int:
                 figures = bench_labs(course, scratch, args.runs, env)
             elif name == "sizes":
                 figures = bench_sizes(course, built, scratch, env)
+            elif name == "labkit":
+                figures = bench_labkit(course, built, scratch, args.runs, env)
             else:
                 figures = bench_grading(course, scratch, args.runs, counts, args.jobs, env, args.large_runs)
             load["load_1min_at_end"] = load_1min()

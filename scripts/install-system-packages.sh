@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# System packages the PDF, the PDF tests and the browser tests need. Skipped when they are present.
+# System packages the PDF, the PDF tests, the browser tests and the grader's sandbox (bubblewrap) need.
+# Skipped when they are present.
 set -euo pipefail
 PACKAGES=(texlive-latex-extra texlive-xetex texlive-fonts-recommended latexmk xindy
-          fonts-freefont-otf fonts-noto-cjk poppler-utils chromium)
+          fonts-freefont-otf fonts-noto-cjk poppler-utils chromium bubblewrap)
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
   # Not Debian: accept a by-hand install if the tools and fonts are there.
-  for tool in xelatex latexmk xindy pdftotext pdftoppm chromium; do
+  tools=(xelatex latexmk xindy pdftotext pdftoppm chromium)
+  [ "$(uname -s)" = Linux ] && tools+=(bwrap)  # the grader's sandbox; macOS cannot grade (the grader refuses there)
+  for tool in "${tools[@]}"; do
     command -v "$tool" >/dev/null || { echo "missing $tool: see README, 'Without apt'" >&2; exit 1; }
   done
   for font in "FreeSerif" "Noto Serif CJK KR"; do

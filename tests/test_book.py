@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+import survlab
 from conftest import NOTEBOOKS, ROOT, build_book
 from underwatch import editions
 
@@ -81,7 +82,7 @@ def test_lab_pages_offer_the_student_edition_with_figures_inside(html_build):
         assert f"_sources/notebooks/{source.stem}.ipynb" in page.read_text(encoding="utf-8"), f"{page}: no .ipynb download"
         nb = nbformat.read(html / "_sources" / "notebooks" / f"{source.stem}.ipynb", as_version=4)
         nbformat.validate(nb)
-        assert nb.metadata["survlab"] == {"lab": lab_id, "edition": "student"}
+        assert nb.metadata["survlab"] == {"lab": lab_id, "edition": "student", "version": survlab.__version__}
         outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
         figures = [o for o in outputs if "image/png" in o.get("data", {})]
         if "plot" in source.read_text() or "imshow" in source.read_text():

@@ -346,6 +346,74 @@ def test_lab_download_is_a_notebook_with_its_figures(browser, server, site):
     assert sum(pngs for pngs, _ in report.values()) >= 1
 
 
+@pytest.fixture(scope="module")
+def published_server(published_site):
+    """The site as `make book` publishes it (the PDF at its root), on 127.0.0.1."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(published_site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def check_downloaded_file(name: str, path: Path) -> str:
+    """What a downloaded file is, after checking it is what its name promises."""
+    data = path.read_bytes()
+    if name.endswith(".whl"):
+        with zipfile.ZipFile(path) as zf:
+            assert zf.testzip() is None
+            names = zf.namelist()
+        assert "survlab/__init__.py" in names and "survlab/checks.py" in names, names[:10]
+        assert any(n.endswith(".dist-info/METADATA") for n in names)
+        return "wheel"
+    if name.endswith(".txt"):
+        pins = [line for line in data.decode().splitlines() if line and not line.startswith("#")]
+        assert pins and all("==" in line for line in pins)
+        return "requirements"
+    if name.endswith(".pdf"):
+        assert data[:5] == b"%PDF-"
+        return "pdf"
+    assert name.endswith(".zip"), name
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None
+        notebooks = [n for n in zf.namelist() if n.endswith(".ipynb")]
+        assert notebooks, f"{name} holds no notebook"
+        for member in notebooks:
+            nb = nbformat.reads(zf.read(member).decode("utf-8"), as_version=4)
+            nbformat.validate(nb)
+            assert nb.metadata["survlab"]["edition"] == "student"
+        if "labkit" in name:
+            assert any(n.endswith(("/install.sh", "/install.bat")) for n in zf.namelist())
+            return "kit"
+    return "notebooks"
+
+
+def test_download_links_give_valid_files(browser, published_server, tmp_path):
+    """A reader's path: How to use, its downloads list, each link clicked; every file checked."""
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    recorder = Recorder(context, published_server)
+    page = recorder.watch(context.new_page())
+    page.goto(published_server + "book/index.html")
+    page.locator("article a[href*='how-to-use.html#downloads']").first.click()
+    page.wait_for_url("**/how-to-use.html#downloads")
+    links = page.locator("ul.underwatch-downloads a")
+    kinds = []
+    for index in range(links.count()):
+        link = links.nth(index)
+        with page.expect_download() as download_info:
+            link.click()
+        download = download_info.value
+        assert download.failure() is None
+        target = tmp_path / download.suggested_filename
+        download.save_as(target)
+        assert target.name == Path(link.get_attribute("href")).name
+        kinds.append(check_downloaded_file(target.name, target))
+    context.close()
+    assert recorder.errors == [] and recorder.other_hosts == [] and recorder.failed == []
+    assert {"wheel", "requirements", "notebooks", "pdf"} <= set(kinds), kinds
+
+
 # ---------------------------------------------------------------- 5. accessibility
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -98,7 +98,8 @@ def test_image_variants_move_the_face_box_with_the_image(gray):
     half = variants["half size (256 px)"]
     assert half.image.shape == (256, 256) and half.face.width == faces.ASTRONAUT_FACE.width // 2
     assert variants["a third size (171 px)"].image.shape == (171, 171)
-    assert variants["darkened"].image.max() <= 0.3 + 1e-12
+    low = variants["low light (dark, noisy, blurred)"].image
+    assert low.mean() < 0.3 * gray.mean() + 0.05 and 0 <= low.min() and low.max() <= 1
     covered = variants["lower face covered"].image
     assert not np.array_equal(covered, gray) and np.array_equal(covered[:100], gray[:100])
 
@@ -118,9 +119,9 @@ def test_detect_in_variants_shows_where_the_cascade_fails(gray):
     variants = faces.image_variants(gray)
     results = {r.name: r for r in faces.detect_in_variants(variants)}
     assert results["as shipped"].face_found and results["as shipped"].false_boxes == 0
-    assert results["darkened"].face_found  # brightness comparisons do not care about overall level
     assert results["half size (256 px)"].face_found
-    for name in ("tilted 20°", "a third size (171 px)", "lower face covered", "eyes covered"):
+    for name in ("tilted 20°", "a third size (171 px)", "low light (dark, noisy, blurred)",
+                 "lower face covered", "eyes covered"):
         assert not results[name].face_found, name
     assert not results["upside down"].face_found and results["upside down"].false_boxes == 1
 
@@ -388,3 +389,75 @@ def test_detect_faces_remembers_results_by_image_content(gray):
     altered = gray.copy()
     altered[:, :256] = 0.5  # same shape, different content: the face is half gone
     assert faces.detect_faces(altered) != faces.detect_faces(gray)
+
+
+# --- second edition: LBP and uniform darkening, the wide search, subgroups, DET ------------
+
+def test_uniform_darkening_does_not_change_what_the_standard_search_finds(gray):
+    # LBP features compare patches with each other; multiplying every pixel by a factor changes no comparison.
+    plain = faces.detect_faces(gray)
+    dark = faces.detect_faces(gray * 0.3)
+    assert [(b.row, b.col, b.width) for b in dark] == [(b.row, b.col, b.width) for b in plain]
+
+
+def test_the_wide_search_finds_the_third_size_face(gray):
+    third = next(v for v in faces.image_variants(gray) if v.name.startswith("a third"))
+    assert not faces.judge_boxes(faces.detect_faces(third.image), third.face)
+    wide = faces.detect_faces(third.image, min_size=(24, 24), max_size=(300, 300))
+    assert any(faces.judge_boxes(wide, third.face))
+
+
+def test_subgroup_impostor_scores_sit_higher_and_match_several_times_more_often():
+    everyone = faces.false_match_rate(faces.comparison_scores().impostor, faces.THRESHOLD)
+    sub = faces.subgroup_impostor_scores()
+    assert sub.size == 500 * 499
+    assert sub.mean() > faces.comparison_scores().impostor.mean() + 0.03
+    ratio = faces.false_match_rate(sub, faces.THRESHOLD) / everyone
+    assert 4 < ratio < 10
+    assert faces.subgroup_impostor_scores(shared=0.0).mean() == pytest.approx(0, abs=0.01)
+    with pytest.raises(ValueError):
+        faces.subgroup_impostor_scores(shared=1.0)
+
+
+def test_det_points_fall_and_rise_with_the_threshold_and_plot():
+    scores = faces.comparison_scores()
+    fmr, fnmr = faces.det_points(scores, [0.1, faces.THRESHOLD, 0.4])
+    assert list(fmr) == sorted(fmr, reverse=True) and list(fnmr) == sorted(fnmr)
+    assert fmr[1] == pytest.approx(faces.false_match_rate(scores.impostor, faces.THRESHOLD))
+    assert fnmr[1] == pytest.approx(faces.false_non_match_rate(scores.genuine, faces.THRESHOLD))
+    ax = faces.plot_det(subgroup_impostor=faces.subgroup_impostor_scores())
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log" and len(ax.get_lines()) == 3
+    assert "false match rate" in ax.get_xlabel()
+
+
+def test_lab3_even_odds_answer_by_the_ln2_rule_gets_its_own_hint():
+    from survlab import checks
+    from survlab.answers import face_matching as key
+    from survlab.labs import face_matching as lab3
+    p = key._p()
+    assert key.even_odds_gallery() == 713
+    assert math.ceil(math.log(2) / p) == 714  # the lesson's rule, rounded up
+    by_rule = lab3.LAB.check("even_odds_gallery", math.ceil(math.log(2) / p))
+    assert by_rule.status == checks.WRONG and "ln 2 / p" in by_rule.message
+    thumb = lab3.LAB.check("even_odds_gallery", round(0.69 / p))
+    assert thumb.status == checks.WRONG and "0.69 / p" in thumb.message
+    down = lab3.LAB.check("even_odds_gallery", 712)
+    assert "round up" in down.message
+    assert lab3.LAB.check("even_odds_gallery", 713).correct
+
+
+def test_lab3_subgroup_exercises_and_hints():
+    from survlab import checks
+    from survlab.answers import face_matching as key
+    from survlab.labs import face_matching as lab3
+    ratio = key.subgroup_fmr_ratio()
+    assert 4 < ratio < 10
+    assert lab3.LAB.check("subgroup_fmr_ratio", ratio).correct
+    assert "other way round" in lab3.LAB.check("subgroup_fmr_ratio", 1 / ratio).message
+    chance = key.subgroup_chance()
+    assert chance > 2 * key.chance_of_false_match()
+    assert chance == pytest.approx(1 - (1 - key._subgroup_p()) ** 500)
+    assert lab3.LAB.check("subgroup_chance", chance).correct
+    everyone = lab3.LAB.check("subgroup_chance", key.chance_of_false_match())
+    assert everyone.status == checks.WRONG and "everyone's p" in everyone.message
+    assert "average number" in lab3.LAB.check("subgroup_chance", key._subgroup_p() * 500).message

@@ -322,3 +322,73 @@ def test_plot_sweep_and_timeline(scene):
     assert ax.get_xlabel() == "frame number"
     with pytest.raises(ValueError, match="one flag per frame"):
         motion.plot_timeline(scene, {"alarm": alarms[:-1]})
+
+
+# --- second edition: non-human motion, events, alerts at scale, and the lab's hints -----
+
+def test_a_bird_moves_pixels_but_is_never_in_the_truth():
+    bird = motion.Bird(start=2, speed=8.0, row=2)
+    with_bird = motion.make_scene(tiny_spec(birds=(bird,)))
+    without = motion.make_scene(tiny_spec())
+    assert np.array_equal(with_bird.truth, without.truth)
+    assert np.array_equal(with_bird.moving, without.moving)
+    assert not np.array_equal(with_bird.frames, without.frames)
+    # every other pixel of the scene is unchanged: the bird does not use the random generator
+    assert np.array_equal(with_bird.frames[:, 10:], without.frames[:, 10:])
+
+
+def test_bad_birds_raise():
+    with pytest.raises(ValueError, match="bird"):
+        tiny_spec(birds=(motion.Bird(start=0, speed=0.0, row=2),))
+    with pytest.raises(ValueError, match="bird"):
+        tiny_spec(birds=(motion.Bird(start=0, speed=4.0, row=31),))
+
+
+def test_alarm_events_merge_runs_of_alarm_frames():
+    assert motion.alarm_events(np.array([0, 1, 1, 0, 1, 0, 0, 1, 1, 1], dtype=bool)) == 3
+    assert motion.alarm_events(np.array([1, 1, 0], dtype=bool)) == 1
+    assert motion.alarm_events(np.zeros(5, dtype=bool)) == 0
+    with pytest.raises(ValueError):
+        motion.alarm_events(np.zeros((2, 2), dtype=bool))
+
+
+def test_false_alert_hours_matches_the_lesson():
+    # 500 cameras x 86,400 decisions x 0.001 = 43,200 alerts; x 10 s = 432,000 s = 120 h
+    assert motion.false_alert_hours(500, 86_400, 0.001, 10) == pytest.approx(120)
+    # the lesson's self-check: 200 cameras, 1 in 2,000, 6 s: 14.4 h
+    assert motion.false_alert_hours(200, 86_400, 1 / 2000, 6) == pytest.approx(14.4)
+    with pytest.raises(ValueError):
+        motion.false_alert_hours(10, 86_400, 1.5, 10)
+
+
+def test_lab2_steady_light_has_false_alarms_so_the_subtraction_is_tested():
+    from survlab.answers import motion_detection as key
+    assert key._steady_false_alarms() > 0  # the bird
+    assert key.extra_false_alarms() == key._flickering_false_alarms() - key._steady_false_alarms()
+    assert key.extra_false_alarms() not in (0, key._flickering_false_alarms())
+
+
+def test_lab2_hints_for_zero_and_for_forgetting_the_steady_count():
+    from survlab import checks
+    from survlab.answers import motion_detection as key
+    from survlab.labs import motion_detection as md
+    zero = md.LAB.check("extra_false_alarms", 0)
+    assert zero.status == checks.WRONG and "same video twice" in zero.message
+    whole = md.LAB.check("extra_false_alarms", key._flickering_false_alarms())
+    assert whole.status == checks.WRONG and "Subtract the steady count" in whole.message
+    assert md.LAB.check("extra_false_alarms", key.extra_false_alarms()).correct
+
+
+def test_lab2_event_and_hours_exercises():
+    from survlab import checks
+    from survlab.answers import motion_detection as key
+    from survlab.labs import motion_detection as md
+    assert key.alarm_events() < key._alarm_frames()
+    assert md.LAB.check("alarm_events", key.alarm_events()).correct
+    frames = md.LAB.check("alarm_events", key._alarm_frames())
+    assert frames.status == checks.WRONG and "alarm frames" in frames.message
+    assert key.operator_hours() == pytest.approx(120)
+    assert md.LAB.check("operator_hours", 120.0).correct
+    assert "seconds" in md.LAB.check("operator_hours", 432_000).message
+    assert "time each check takes" in md.LAB.check("operator_hours", 12).message
+    assert "shifts" in md.LAB.check("operator_hours", 15).message

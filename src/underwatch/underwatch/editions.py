@@ -8,6 +8,11 @@ that cell in a dropdown. The editions are plain Jupyter notebooks:
   solution text or code is left anywhere in the file, metadata included;
 - instructor: solutions kept, under a "Solution" heading.
 
+A student edition begins with an environment check (``ENV_CHECK``): if ``survlab`` is
+missing, or is not the version the edition was made with, it prints one line saying what
+to run, instead of a traceback further down. Both editions record that version in
+``metadata["survlab"]["version"]`` (the grader notes a submission made with another one).
+
 Either edition keeps the outputs (figures as embedded PNG) of the cells it leaves
 untouched, so a notebook downloaded from the site opens with its images and no network.
 """
@@ -20,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 
+import survlab
 from survlab import labs
 
 # The course's lab sources, when survlab is installed from the repository (editable).
@@ -33,6 +39,32 @@ _FENCE = re.compile(r"^(?P<ticks>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}(?P<arg>[^\n]*
 _OPTION = re.compile(r"^:[\w-]+:[^\n]*\n", re.M)
 _ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<text>[^`<]*?)\s*(?:<(?P<target>[^>]*)>)?`")
 _CHECK_CALL = re.compile(r"\.check\(")
+
+# The first cell of every student edition. Plain Python, no imports beyond the standard
+# library, so it runs (and says what to do) in any Jupyter kernel.
+ENV_CHECK = """\
+# Environment check: run this cell first. It prints "Ready", or the one command to run.
+try:
+    import survlab
+    _found = survlab.__version__
+except ImportError:
+    _found = None
+if _found != "{version}":
+    print(("survlab is not installed" if _found is None else f"this kernel has survlab {{_found}}")
+          + ": in a terminal, in the environment you start Jupyter from, run "
+          + "`python -m pip install survlab-{version}-py3-none-any.whl` (download it from the course site: "
+          + "How to use, Downloads), then restart the kernel.")
+else:
+    print("Ready: survlab {version}, the version this lab was made with.")
+del _found"""
+ENV_CHECK_TAG = "environment-check"
+
+
+def env_check_cell(version: str = survlab.__version__) -> nbformat.NotebookNode:
+    """The environment check a student edition starts with, for one version of survlab."""
+    cell = nbformat.v4.new_code_cell(ENV_CHECK.format(version=version))
+    cell.metadata["tags"] = [ENV_CHECK_TAG]
+    return cell
 
 
 class LabSourceError(ValueError):
@@ -164,11 +196,12 @@ def make_edition(nb: nbformat.NotebookNode, *, student: bool, source: str | Path
     if conv.in_solution:
         raise LabSourceError(f"{source}: a solution-start has no matching solution-end")
     out = nbformat.v4.new_notebook()
-    out.cells = conv.cells
+    out.cells = ([env_check_cell()] if student else []) + conv.cells
     out.metadata = {
         "kernelspec": nb.metadata.get("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}),
         "language_info": {"name": "python"},
-        "survlab": {"lab": lab.id, "edition": "student" if student else "instructor"},
+        "survlab": {"lab": lab.id, "edition": "student" if student else "instructor",
+                    "version": survlab.__version__},
     }
     nbformat.validate(out)
     return out
@@ -222,7 +255,10 @@ def write_editions(notebooks_dir: str | Path, out_dir: str | Path, cache_path: s
 
 
 def write_offline_bundle(site_dir: str | Path, pdf: str | Path, student_dir: str | Path, out_zip: str | Path) -> Path:
-    """One zip for a USB stick: the site (open index.html), the PDF and the student notebooks."""
+    """One zip for a USB stick: the site (open index.html), the PDF and the student notebooks.
+
+    The site's ``downloads/`` folder comes with it: the student wheel and, after ``make
+    labkit``, the lab kits, which the README points to for installing with no network."""
     import zipfile
 
     site_dir, pdf, student_dir, out_zip = map(Path, (site_dir, pdf, student_dir, out_zip))
@@ -240,10 +276,19 @@ def write_offline_bundle(site_dir: str | Path, pdf: str | Path, student_dir: str
         zf.write(pdf, f"{top}/under-watch.pdf")
         for nb in notebooks:
             zf.write(nb, f"{top}/notebooks/{nb.name}")
+        kits = sorted((site_dir / "downloads").glob("under-watch-labkit-*.zip"))
+        wheels = sorted((site_dir / "downloads").glob("survlab-*.whl"))
+        run = ("- To run them you need Python 3.11 and the course library, survlab.\n"
+               + ("  With no network: unzip the lab kit for your system from site/downloads/\n"
+                  + "".join(f"    {kit.name}\n" for kit in kits)
+                  + "  and run its install script (install.sh, or install.bat on Windows); its README.txt says how.\n"
+                  if kits else "")
+               + (f"  With a network: install site/downloads/{wheels[-1].name} and JupyterLab as\n" if wheels else
+                  "  With a network: install the course library and JupyterLab as\n")
+               + "  site/book/how-to-use.html says, under \"Running the labs\".\n")
         zf.writestr(f"{top}/README.txt",
                     "Under Watch, offline edition.\n\n"
                     "- Open site/index.html in a web browser: the whole course, searchable, no network needed.\n"
                     "- under-watch.pdf is the whole book for reading or printing.\n"
-                    "- notebooks/ holds the labs (student editions) to open in JupyterLab; they need Python 3.11\n"
-                    "  and the course library survlab installed from the course repository.\n")
+                    "- notebooks/ holds the labs (student editions) to open in JupyterLab.\n" + run)
     return out_zip

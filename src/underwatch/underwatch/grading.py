@@ -1,33 +1,47 @@
-"""Grade a class's submissions of one lab: in parallel, sandboxed, resumable.
+"""Grade a class's submissions of one lab: in parallel, each isolated by the operating system,
+resumable, shardable across machines.
 
-Each submission runs in its own temporary folder in a child process forked from a warm
-fork server, with a time and a memory limit (``underwatch.sandbox``). The child only reports
-the answers as plain data; they are judged here, in the grader's process, against the
-lab's declarations. Every finished submission is written to the CSV at once (atomically),
-so a crash of the grader loses no grade already written, and a second run skips what is
-already graded.
+The grader reads each file itself, with size and depth limits checked before anything is
+parsed, and sends only the code cells to the sandbox (``underwatch.sandbox``), where the
+notebook runs with no answer key installed. The sandbox reports the answers as plain data;
+each is judged here, on its own, against the lab's declarations and the full answer key, so
+an answer that cannot be read or judged costs that exercise only. Every finished submission
+is written to the CSV at once (atomically), under a lock that keeps a second grader out, with
+every text cell made safe for spreadsheets.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
+import hashlib
 import json
 import os
 import re
 import signal
+import socket
+import stat
 import sys
-import tempfile
 import threading
+import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any
 
 import nbformat
 
+import survlab
 from survlab import checks, labs
+
 from . import sandbox
 
 GRADED, ERROR = "graded", "error"
+MAX_NOTEBOOK_BYTES = 25_000_000  # a lab's student edition is under 1 MB, figures included
+MAX_JSON_DEPTH = 64  # a notebook's JSON is about 6 levels deep
+MAX_ID_CHARS = 100
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")  # what a spreadsheet may read as a formula (and our escape)
 
 
 @dataclass
@@ -37,91 +51,287 @@ class Grade:
     status: str
     reason: str = ""
     results: list[checks.Result] = field(default_factory=list)
+    version_note: str = ""
+    isolation: str = ""
 
     @property
     def total(self) -> float:
         return sum(self.points.values())
 
 
+class BatchRefused(ValueError):
+    """Nothing was graded and nothing written: the message says why."""
+
+
 def student_id(path: Path) -> str:
-    """The student id is the file name without its extension, made safe for a CSV and a path."""
-    return re.sub(r"[^\w.-]+", "_", path.stem).strip("._") or "unnamed"
+    """The student id is the file name without its extension, made safe for a CSV and a path
+    (never starting with a character a spreadsheet reads as a formula; long names shortened
+    with a hash, so that two long names stay two ids)."""
+    stem = path.name[:-len(".ipynb")] if path.name.endswith(".ipynb") else path.stem
+    clean = re.sub(r"[^\w.-]+", "_", stem).strip("._-") or "unnamed"
+    if len(clean) > MAX_ID_CHARS:
+        clean = clean[:MAX_ID_CHARS - 11] + "-" + hashlib.sha256(stem.encode("utf-8", "replace")).hexdigest()[:10]
+    return clean
 
 
-def _read_submission(path: Path, lab: checks.Lab) -> tuple[nbformat.NotebookNode | None, str]:
-    """The notebook, or None and the reason it cannot be graded."""
+def in_shard(student: str, shard: tuple[int, int] | None) -> bool:
+    """Shard K of N (1-based) holds the students whose id hashes to K - 1 modulo N."""
+    if shard is None:
+        return True
+    k, n = shard
+    return int(hashlib.sha256(student.encode()).hexdigest(), 16) % n == k - 1
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ValueError(f"--shard wants K/N with 1 <= K <= N (e.g. 1/4), not {text!r}")
+    return int(match[1]), int(match[2])
+
+
+# ---- reading a submission, with limits before any parsing ----
+
+_JSON_STRING = re.compile(rb'"[^"]*"')  # once escapes are gone, every quote delimits a string
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
+
+
+def json_depth_ok(data: bytes, limit: int) -> bool:
+    """True if no array or object in ``data`` is nested deeper than ``limit`` (strings skipped);
+    linear time and no recursion, so it is safe on any input."""
+    import numpy as np
+
+    # Linear passes only (no pattern that could rescan the input): escaped backslashes, then
+    # escaped quotes, then whole strings, then everything but brackets.
+    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = _JSON_STRING.sub(b"", unescaped).translate(None, _NOT_BRACKETS)
+    depth = 0
+    for start in range(0, len(brackets), 1 << 20):  # in slices: a few MB of memory whatever the file
+        codes = np.frombuffer(brackets, dtype=np.uint8, count=min(1 << 20, len(brackets) - start), offset=start)
+        running = np.cumsum(np.where((codes == ord("[")) | (codes == ord("{")), 1, -1).astype(np.int32)) + depth
+        if int(running.max()) > limit:
+            return False
+        depth = int(running[-1])
+    return True
+
+
+@dataclass
+class Submission:
+    notebook: nbformat.NotebookNode
+    cells: list[list]  # [index in the notebook, source] of every code cell
+    notes: list[str]
+    version: Any = None
+    counted_cells: int = 0  # code cells, the student edition's environment check left out
+
+
+ENV_CHECK_TAG = "environment-check"  # underwatch.editions.ENV_CHECK_TAG: only student editions have it
+
+
+def _counted(cell) -> bool:
+    """A code cell that counts when cells are compared with the lab's (not the environment check)."""
+    if cell.get("cell_type") != "code":
+        return False
+    tags = cell.get("metadata", {}).get("tags", [])
+    return not (isinstance(tags, list) and ENV_CHECK_TAG in tags)
+
+
+def _read_bytes(path: Path) -> tuple[bytes | None, str]:
+    """The file's bytes (at most the limit), never blocking on a FIFO or a device."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as err:
         return None, f"cannot read the file: {err.strerror}"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, "cannot read the file: it is not a regular file"
+        if info.st_size > MAX_NOTEBOOK_BYTES:
+            return None, (f"the file is too large to be a lab notebook ({info.st_size / 1e6:.0f} MB; "
+                          f"the limit is {MAX_NOTEBOOK_BYTES / 1e6:.0f} MB)")
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_NOTEBOOK_BYTES:
+                return None, f"the file is too large to be a lab notebook (over {MAX_NOTEBOOK_BYTES / 1e6:.0f} MB)"
+        return b"".join(chunks), ""
+    except OSError as err:
+        return None, f"cannot read the file: {err.strerror}"
+    finally:
+        os.close(fd)
+
+
+def read_submission(path: Path, lab: checks.Lab) -> tuple[Submission | None, str]:
+    """The submission, or None and the reason it cannot be graded, in words a student understands."""
+    raw, problem = _read_bytes(path)
+    if raw is None:
+        return None, problem
+    if not json_depth_ok(raw, MAX_JSON_DEPTH):
+        return None, f"not a notebook: its JSON is nested more than {MAX_JSON_DEPTH} levels deep"
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         return None, f"not a notebook: the file is not valid JSON ({err.__class__.__name__} at byte {getattr(err, 'pos', '?')})"
+    except (ValueError, RecursionError) as err:  # e.g. an integer of more than 4,300 digits
+        return None, f"not a notebook: the file cannot be read as JSON ({err.__class__.__name__})"
+    if not isinstance(data, dict):
+        return None, "not a notebook: valid JSON but not in Jupyter's notebook format (not a JSON object)"
+    notes = []
+    major = data.get("nbformat")
     try:
-        nb = nbformat.from_dict(data)
-        nbformat.validate(nb)
+        if major == 3:
+            nb = nbformat.convert(nbformat.from_dict(data), 4)
+            notes.append("the notebook was in the old format 3 and was upgraded to format 4")
+        elif major == 4:
+            nb = nbformat.from_dict(data)
+        elif major is None:
+            return None, "not a notebook: valid JSON but not in Jupyter's notebook format (it has no 'nbformat' field)"
+        else:
+            return None, (f"not a notebook: valid JSON but notebook format {str(major)[:20]!r} is not supported "
+                          "(formats 3 and 4 are); open it in Jupyter and save it again")
+        with warnings_silenced():
+            nbformat.validate(nb)
     except Exception as err:  # nbformat raises several types for a malformed notebook
-        message = str(err).splitlines()[0][:160]
+        message = (str(err).splitlines() or [""])[0][:160]
         return None, f"not a notebook: valid JSON but not in Jupyter's notebook format ({message})"
-    named = nb.metadata.get("survlab", {}).get("lab")
-    if named and named != lab.id:
-        return None, f"wrong lab: this is a notebook for lab {named!r}, not {lab.id!r}"
-    return nb, ""
+    meta = nb.metadata.get("survlab")
+    version = None
+    if meta is not None and not isinstance(meta, dict):
+        notes.append("the notebook's 'survlab' metadata is not a mapping and was ignored")
+        meta = None
+    if meta:
+        named = meta.get("lab")
+        if isinstance(named, str) and named and named != lab.id:
+            return None, f"wrong lab: this is a notebook for lab {named[:60]!r}, not {lab.id!r}"
+        if named is not None and not isinstance(named, str):
+            notes.append("the notebook's lab id in its metadata is not text and was ignored")
+        version = meta.get("version")
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        cells.append([index, "".join(source) if isinstance(source, list) else str(source)])
+    return Submission(nb, cells, notes, version, sum(_counted(c) for c in nb.cells)), ""
 
 
-def _reason_for(report: dict, lab: checks.Lab, nb: nbformat.NotebookNode, expected_code_cells: int,
-                memory_mb: int) -> str:
-    reasons = []
-    missing = [n for n in lab.answer_names if n not in report.get("answers", {})]
-    code_cells = sum(c.cell_type == "code" for c in nb.cells)
-    if code_cells < expected_code_cells:
-        reasons.append(f"cells deleted ({code_cells} code cells, the lab has {expected_code_cells})")
+@contextlib.contextmanager
+def warnings_silenced():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def version_note(recorded: Any) -> str:
+    if recorded is None:
+        return ""
+    if not isinstance(recorded, str):
+        return "the notebook's survlab version in its metadata is not text"
+    if recorded != survlab.__version__:
+        return f"made for survlab {recorded[:40]}, graded with survlab {survlab.__version__}"
+    return ""
+
+
+# ---- judging: every answer on its own ----
+
+def judge_one(exercise: checks.Exercise, answer: Any) -> checks.Result:
+    """Judge one answer as plain data from the sandbox; never raises."""
+    if isinstance(answer, dict) and set(answer) == {"unreadable"}:
+        return checks.Result(exercise.name, checks.WRONG, f"the answer could not be read: {str(answer['unreadable'])[:200]}.")
+    if isinstance(answer, dict) and "unsupported_type" in answer:
+        return checks.Result(exercise.name, checks.WRONG,
+                             f"the answer is a {str(answer['unsupported_type'])[:60]}, which cannot be checked.")
+    try:
+        return checks.judge(exercise, answer)
+    except Exception as err:  # noqa: BLE001  (OverflowError, RecursionError and the like)
+        return checks.Result(exercise.name, checks.WRONG,
+                             f"the answer could not be judged ({type(err).__name__}). The answer should be "
+                             f"{exercise.kind.describe()}.")
+
+
+def _is_key_error(err: dict) -> bool:
+    text = f"{err.get('ename')}: {err.get('evalue')}"
+    return err.get("ename") == "AnswerKeyUnavailable" or "survlab.answers" in text
+
+
+def _reason_for(report: dict, lab: checks.Lab, sub: Submission, expected_code_cells, memory_mb: int) -> str:
+    reasons = list(sub.notes)
+    missing = [n for n in lab.answer_names if n not in report["answers"]]
+    # Counting the lab's own cells means reading its source (about a second), so it is done only
+    # when it can explain something: answers that are missing.
+    expected = expected_code_cells() if missing and callable(expected_code_cells) else (
+        expected_code_cells if isinstance(expected_code_cells, int) else 0)
+    if sub.counted_cells < expected:
+        reasons.append(f"cells deleted ({sub.counted_cells} code cells, the lab has {expected})")
     if missing:
         reasons.append("answer variables missing: " + ", ".join(missing))
-    for err in report.get("errors", []):
-        if sandbox.DENIED in err["evalue"]:
-            reasons.append(f"cell {err['index']} tried something not allowed: {err['evalue'].split(': ', 1)[-1]}")
-        elif err["ename"] == sandbox.CellTimeoutError.__name__:
+    for err in report["errors"]:
+        if err["ename"] == "CellTimeoutError":
             reasons.append(f"cell {err['index']} ran too long and was stopped")
         elif err["ename"] == "MemoryError":
             reasons.append(f"cell {err['index']} went over the memory limit of {memory_mb} MB")
+        elif _is_key_error(err):
+            reasons.append(f"cell {err['index']} tried to read the answer key, which is not available while a "
+                           "notebook is graded (no credit for answers taken from it)")
         else:
             reasons.append(f"cell {err['index']} raised {err['ename']}: {err['evalue'][:120]}")
-    if report.get("output_truncated"):
+    if report["output_truncated"]:
         reasons.append("output too large: only the first part was kept")
     return "; ".join(reasons)
 
 
-def grade_one(path: Path, lab: checks.Lab, *, timeout: int, memory_mb: int, expected_code_cells: int) -> Grade:
-    """Run one submission in a sandboxed child process and judge its answers here."""
+def clean_report(report: dict) -> dict | None:
+    """The report with the shape we expect, or None: it came from the submission's process."""
+    answers, errors = report.get("answers"), report.get("errors", [])
+    if not isinstance(answers, dict) or not isinstance(errors, list):
+        return None
+    good = []
+    for err in errors[:50]:
+        if isinstance(err, dict) and isinstance(err.get("index"), int):
+            good.append({"index": err["index"], "ename": str(err.get("ename", ""))[:80],
+                         "evalue": str(err.get("evalue", ""))[:500]})
+    return {"answers": {str(k): v for k, v in answers.items()}, "errors": good,
+            "output_truncated": report.get("output_truncated") is True}
+
+
+def grade_one(path: Path, lab: checks.Lab, box: sandbox.Sandbox, *, timeout: int, memory_mb: int,
+              expected_code_cells: int) -> Grade:
+    """Read one submission here, run it in the sandbox, judge its answers here."""
     student = student_id(path)
     zero = {e.name: 0.0 for e in lab.exercises}
-    nb, problem = _read_submission(path, lab)
-    if nb is None:
-        return Grade(student, zero, ERROR, problem)
-    with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as tmp:
-        copy = Path(tmp) / "submission.ipynb"
-        nbformat.write(nb, copy)
-        outcome = sandbox.run(copy, Path(tmp), lab.id, timeout=timeout, memory_mb=memory_mb)
+    sub, problem = read_submission(path, lab)
+    if sub is None:
+        return Grade(student, zero, ERROR, problem, isolation=box.description)
+    note = version_note(sub.version)
+    outcome = box.run(sub.cells, timeout=timeout, memory_mb=memory_mb)
     report = outcome.report
-    if report is None or "error" in report:
-        return Grade(student, zero, ERROR, _failure_reason(outcome, timeout, memory_mb))
-    results = lab.judge_all(report.get("answers", {}))
+    if report is not None and "sandbox_error" in report and not box.unsafe:
+        raise sandbox.IsolationUnavailable(sandbox.unavailable_message(str(report["sandbox_error"])[:300]))
+    cleaned = clean_report(report) if report is not None and "error" not in report else None
+    if cleaned is None:
+        reason = "; ".join(sub.notes + [_failure_reason(outcome, timeout, memory_mb)])
+        return Grade(student, zero, ERROR, reason, version_note=note, isolation=box.description)
+    answers = cleaned["answers"]
+    results = [judge_one(e, answers.get(e.name, checks.BLANK)) for e in lab.exercises]
     points = {r.exercise: float(lab.exercise(r.exercise).points if r.correct else 0) for r in results}
-    return Grade(student, points, GRADED, _reason_for(report, lab, nb, expected_code_cells, memory_mb), results)
+    return Grade(student, points, GRADED, _reason_for(cleaned, lab, sub, expected_code_cells, memory_mb), results,
+                 version_note=note, isolation=box.description)
 
 
 def _failure_reason(outcome: sandbox.Outcome, timeout: int, memory_mb: int) -> str:
     over_memory = f"stopped: it went over the memory limit of {memory_mb} MB"
+    if outcome.over_memory:
+        return over_memory
     if outcome.problem == "timeout":
         return f"timed out: still running after {sandbox.hard_limit(timeout)} s and was stopped"
+    if outcome.problem == "sandbox":
+        return "the grader's sandbox failed while running this notebook; grade it again with --regrade"
     if outcome.report is not None:
-        error = outcome.report["error"]
+        error = outcome.report.get("error")
         return over_memory if error == "memory" else f"the run failed: {str(error)[:160]}"
     if outcome.problem == "unreadable":
         return "the run's report could not be read (the notebook wrote over it or made it too large)"
-    if outcome.exitcode in (-signal.SIGKILL, -signal.SIGSEGV):
+    if outcome.exitcode in (-signal.SIGKILL, -signal.SIGSEGV, 128 + signal.SIGKILL, 128 + signal.SIGSEGV):
         return over_memory + " or crashed"
     return f"the run ended before its answers could be read (exit code {outcome.exitcode})"
 
@@ -129,49 +339,109 @@ def _failure_reason(outcome: sandbox.Outcome, timeout: int, memory_mb: int) -> s
 # ---- the CSV and feedback files ----
 
 def csv_columns(lab: checks.Lab) -> list[str]:
-    return ["student", *lab.answer_names, "total", "max", "status", "reason"]
+    return ["student", *lab.answer_names, "total", "max", "status", "reason", "version_note", "isolation"]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def safe_cell(value: Any) -> str:
+    """Text for a CSV cell: one line, valid UTF-8, and never read as a formula by a spreadsheet
+    (a leading = + - @ tab or CR, or our own escape ', gets a ' in front)."""
+    text = _CONTROL.sub(" ", str(value)).encode("utf-8", "replace").decode("utf-8")
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unsafe_cell(text: str) -> str:
+    return text.removeprefix("'")
 
 
 def read_csv(path: Path) -> dict[str, dict[str, str]]:
     if not path.exists():
         return {}
     with path.open(newline="", encoding="utf-8") as f:
-        return {row["student"]: row for row in csv.DictReader(f)}
+        rows = [{k: unsafe_cell(v or "") for k, v in row.items() if k is not None} for row in csv.DictReader(f)]
+    return {row["student"]: row for row in rows if row.get("student")}
 
 
 def write_csv(path: Path, lab: checks.Lab, rows: dict[str, dict[str, str]]) -> None:
     """Write the whole CSV to a temporary file, then rename it: never a half-written file."""
     tmp = path.with_name(path.name + ".tmp")
+    columns = csv_columns(lab)
     with tmp.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=csv_columns(lab), extrasaction="ignore")
+        writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for student in sorted(rows):
-            writer.writerow(rows[student])
+            writer.writerow({k: safe_cell(rows[student].get(k, "")) for k in columns})
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
 
 
+class CsvLock:
+    """One batch at a time per CSV: an exclusive lock on ``<csv>.lock``, removed at the end."""
+
+    def __init__(self, csv_path: Path):
+        self.csv_path = csv_path
+        self.path = csv_path.with_name(csv_path.name + ".lock")
+        self.fd: int | None = None
+
+    def __enter__(self) -> CsvLock:
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(fd, 200).decode(errors="replace").strip() or "another process"
+                os.close(fd)
+                raise BatchRefused(f"{self.csv_path} is being written by another grader ({holder}): wait for it to "
+                                   f"finish, or grade into another --out file and join the files with "
+                                   f"`python -m underwatch merge`") from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:  # not a lock file that its holder removed while we waited for it
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%H:%M:%S')}".encode())
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+        os.close(self.fd)
+
+
 def grade_row(grade: Grade, lab: checks.Lab) -> dict[str, str]:
     row = {"student": grade.student, "total": f"{grade.total:g}", "max": str(lab.total_points),
-           "status": grade.status, "reason": grade.reason}
+           "status": grade.status, "reason": grade.reason, "version_note": grade.version_note,
+           "isolation": grade.isolation}
     row.update({name: f"{grade.points.get(name, 0):g}" for name in lab.answer_names})
     return row
+
+
+def _md(text: str) -> str:
+    return _CONTROL.sub(" ", str(text)).encode("utf-8", "replace").decode("utf-8")
 
 
 def feedback_text(grade: Grade, lab: checks.Lab) -> str:
     lines = [f"# {lab.title}: feedback for {grade.student}", "",
              f"Score: {grade.total:g} of {lab.total_points}", ""]
     if grade.status == ERROR:
-        lines += [f"Your notebook could not be graded: {grade.reason}.", "",
+        lines += [f"Your notebook could not be graded: {_md(grade.reason)}.", "",
                   "Check that you handed in the right lab as a .ipynb file, that it runs from top "
                   "to bottom (Kernel > Restart and Run All), and hand it in again."]
     else:
         for result, exercise in zip(grade.results, lab.exercises):
             lines.append(f"- **{exercise.prompt}** ({exercise.points} point{'s' if exercise.points != 1 else ''}): "
-                         + str(result).split("] ", 1)[1])
+                         + _md(str(result).split("] ", 1)[1]))
         if grade.reason:
-            lines += ["", f"Notes: {grade.reason}."]
+            lines += ["", f"Notes: {_md(grade.reason)}."]
+    if grade.version_note:
+        lines += ["", f"Library version: {_md(grade.version_note)}."]
     return "\n".join(lines) + "\n"
 
 
@@ -180,7 +450,7 @@ def feedback_text(grade: Grade, lab: checks.Lab) -> str:
 def _progress(done: int, total: int, grade: Grade, stream=sys.stderr) -> None:
     width = 30
     filled = int(width * done / total) if total else width
-    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {grade.student}: "
+    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {grade.student[:40]}: "
                  f"{grade.total:g} ({grade.status})\033[K")
     if done == total:
         stream.write("\n")
@@ -190,52 +460,84 @@ def _progress(done: int, total: int, grade: Grade, stream=sys.stderr) -> None:
 def expected_code_cells(lab_id: str) -> int:
     """How many code cells the lab's student edition has, to notice deleted cells."""
     from . import editions
-    sources = editions.lab_sources(editions.NOTEBOOKS_DIR) if editions.NOTEBOOKS_DIR.exists() else {}
-    if lab_id not in sources:
+    try:
+        sources = editions.lab_sources(editions.NOTEBOOKS_DIR) if editions.NOTEBOOKS_DIR.exists() else {}
+        if lab_id not in sources:
+            return 0
+        student = editions.make_edition(editions.read_lab_source(sources[lab_id]), student=True)
+    except Exception:  # noqa: BLE001  (another lab's source being edited must not stop grading)
         return 0
-    student = editions.make_edition(editions.read_lab_source(sources[lab_id]), student=True)
-    return sum(c.cell_type == "code" for c in student.cells)
+    return sum(_counted(c) for c in student.cells)
+
+
+def _once(compute):
+    """``compute()`` on the first call only (thread-safe), its result after."""
+    lock, done = threading.Lock(), []
+
+    def value():
+        with lock:
+            if not done:
+                done.append(compute())
+            return done[0]
+    return value
 
 
 def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feedback_dir: Path | None = None,
                 jobs: int | None = None, timeout: int = 120, memory_mb: int = 1024,
-                regrade: Iterable[str] = (), regrade_all: bool = False, progress: bool = True) -> dict[str, Grade]:
-    """Grade every submission not already in ``out_csv``; return this run's grades by student.
-
-    From a script of your own, call this under ``if __name__ == "__main__":``: the fork server
-    imports the script once, as multiprocessing does."""
+                regrade: Iterable[str] = (), regrade_all: bool = False, progress: bool = True,
+                unsafe_no_isolation: bool = False, shard: tuple[int, int] | None = None) -> dict[str, Grade]:
+    """Grade every submission not already in ``out_csv`` (of this shard, if given); return this
+    run's grades by student. Raises ``sandbox.IsolationUnavailable`` where submissions cannot be
+    isolated (unless ``unsafe_no_isolation``) and ``BatchRefused`` before grading anything."""
     lab = labs.get(lab_id)
     out_csv = Path(out_csv)
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     feedback_dir = Path(feedback_dir) if feedback_dir else out_csv.parent / "feedback"
-    feedback_dir.mkdir(parents=True, exist_ok=True)
-    rows = read_csv(out_csv)
-    redo = set(regrade)
     paths = sorted({Path(p) for p in submissions})
     ids = [student_id(p) for p in paths]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
-        raise ValueError(f"two submissions map to the same student id: {sorted(duplicates)}")
-    todo = [p for p in paths if regrade_all or student_id(p) in redo or student_id(p) not in rows]
-    cells = expected_code_cells(lab.id)
-    jobs = jobs or os.cpu_count() or 1
-    graded: dict[str, Grade] = {}
-    lock = threading.Lock()
-    with sandbox.fork_server(), ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade_one, p, lab, timeout=timeout, memory_mb=memory_mb,
-                               expected_code_cells=cells): p for p in todo}
-        for done, future in enumerate(as_completed(futures), 1):
-            path = futures[future]
+        raise BatchRefused(f"two submissions map to the same student id: {sorted(duplicates)}")
+    with CsvLock(out_csv):
+        rows = read_csv(out_csv)
+        if rows and not set(lab.answer_names) <= set(next(iter(rows.values()))):
+            raise BatchRefused(f"{out_csv} has other columns than lab {lab.id!r} writes: is it another lab's file?")
+        redo = set(regrade)
+        todo = [p for p in paths if in_shard(student_id(p), shard)
+                and (regrade_all or student_id(p) in redo or student_id(p) not in rows)]
+        graded: dict[str, Grade] = {}
+        if not todo:
+            return graded
+        cells = _once(lambda: expected_code_cells(lab.id))
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        lock = threading.Lock()
+        with sandbox.Sandbox(lab.id, lanes=jobs, unsafe=unsafe_no_isolation) as box:
+            pool = ThreadPoolExecutor(max_workers=jobs)
+            finished = False
             try:
-                grade = future.result()
-            except Exception as err:  # a bug of ours must not stop the batch either
-                grade = Grade(student_id(path), {n: 0.0 for n in lab.answer_names}, ERROR,
-                              f"the grader failed on this file ({err.__class__.__name__}: {err})")
-            with lock:
-                graded[grade.student] = grade
-                rows[grade.student] = grade_row(grade, lab)
-                write_csv(out_csv, lab, rows)
-                (feedback_dir / f"{grade.student}.md").write_text(feedback_text(grade, lab), encoding="utf-8")
-            if progress:
-                _progress(done, len(todo), grade)
+                feedback_dir.mkdir(parents=True, exist_ok=True)  # only once submissions can be run
+                futures = {pool.submit(grade_one, p, lab, box, timeout=timeout, memory_mb=memory_mb,
+                                       expected_code_cells=cells): p for p in todo}
+                for done, future in enumerate(as_completed(futures), 1):
+                    path = futures[future]
+                    try:
+                        grade = future.result()
+                    except sandbox.IsolationUnavailable:
+                        raise  # fail closed: a submission could not be isolated, none is run without it
+                    except Exception as err:  # a bug of ours must not stop the batch either
+                        grade = Grade(student_id(path), {n: 0.0 for n in lab.answer_names}, ERROR,
+                                      f"the grader failed on this file ({err.__class__.__name__}: {str(err)[:200]})",
+                                      isolation=box.description)
+                    with lock:
+                        graded[grade.student] = grade
+                        rows[grade.student] = grade_row(grade, lab)
+                        write_csv(out_csv, lab, rows)
+                        (feedback_dir / f"{grade.student}.md").write_text(feedback_text(grade, lab), encoding="utf-8")
+                    if progress:
+                        _progress(done, len(todo), grade)
+                finished = True
+            finally:
+                if not finished:  # interrupted (SIGTERM, Ctrl-C, a crash): stop every run now, not at its deadline
+                    box.abort()
+                pool.shutdown(wait=True, cancel_futures=True)
     return graded

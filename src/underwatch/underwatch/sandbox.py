@@ -1,239 +1,502 @@
-"""Running one untrusted submission: its own folder, limits, and no way to write outside
-that folder or start processes.
+"""Running untrusted submissions: each one isolated by the operating system.
 
-Each submission runs in a process forked from a warm fork server (``underwatch.preload`` has
-already imported IPython, NumPy, matplotlib and the labs), so a submission costs its own
-cells and little else. In that process the notebook's code cells run one by one in an
-IPython shell, under a per-cell time limit, a memory cap and an audit hook. The process
-reports only the answers, as JSON, through a pipe: it judges nothing. The grader reads
-the report with a deadline and kills the process when the deadline passes.
+The grader starts one warm server per lane (``--jobs`` lanes) inside bubblewrap and talks to
+it over a socket pair (length-prefixed JSON; no pickle, no socket on disk). The server
+(``underwatch.inside``) runs as an unprivileged user (``nobody`` when the grader is root) with
+no network, its own PID namespace, and a read-only view of nothing but the Python
+environment, the student library *without* ``survlab/answers`` and its own code. It imports
+IPython, NumPy, matplotlib and the lab once, never runs student code, and forks one child per
+submission, which enters namespaces of its own (user, mount, PID, network, IPC, UTS), gets a
+private tmpfs folder, ``/tmp`` and ``/dev/shm``, drops every capability, and runs the cells.
+
+Memory is limited by a cgroup per submission (cgroup v1 memory and pids controllers, or
+cgroup v2), which counts every page the submission makes resident: heap, ``mmap``, ``memfd``
+and tmpfs files alike. Within that, ``RLIMIT_AS`` makes an oversized allocation fail in its
+own cell, so the rest of the notebook still earns its points. Every run has one deadline,
+from the moment its request is sent, for its whole life; when it passes, everything in the
+submission's cgroup is killed.
+
+Where any of this is missing the grader refuses to run (``IsolationUnavailable``) and says what
+to install; ``unsafe=True`` (``--unsafe-no-isolation``) runs the same server and children
+without namespaces or cgroups, under the grader's own account, and the CSV says so.
 """
 from __future__ import annotations
 
 import contextlib
-import io
+import functools
 import json
-import multiprocessing
-import multiprocessing.forkserver
-import multiprocessing.resource_tracker
 import os
-import resource
+import queue
+import secrets
 import select
+import shutil
 import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-DENIED = "survlab-sandbox denied"
-OUTPUT_LIMIT_BYTES = 20_000_000  # printed output past this is counted, not kept
+from . import inside
+
 REPORT_LIMIT_BYTES = 10_000_000  # a report larger than this is not read
-
-# Run before the submission's first cell. An audit hook cannot be removed once added
-# (PEP 578), so later cells cannot switch it off from Python.
-PRELUDE = r'''
-import os as _os, sys as _sys
-def _survlab_guard(root=_os.path.realpath(_os.getcwd())):
-    _write_flags = _os.O_WRONLY | _os.O_RDWR | _os.O_CREAT | _os.O_APPEND | _os.O_TRUNC
-    _path_events = {"os.remove", "os.rename", "os.replace", "os.rmdir", "os.mkdir", "os.symlink",
-                    "os.link", "os.truncate", "os.chmod", "os.chown", "shutil.rmtree", "shutil.move",
-                    "os.utime"}
-    _process_events = {"subprocess.Popen", "os.system", "os.exec", "os.spawn", "os.posix_spawn",
-                       "os.fork", "os.forkpty", "pty.spawn", "os.kill", "os.killpg"}
-    def inside(path):
-        if isinstance(path, int):
-            return True
-        full = _os.path.realpath(_os.fsdecode(path))
-        return full == root or full.startswith(root + _os.sep) or full in ("/dev/null", "/dev/urandom")
-    def hook(event, args):
-        if event == "open":
-            path, mode, flags = args
-            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                isinstance(flags, int) and flags & _write_flags)
-            if writing and not inside(path):
-                raise PermissionError(f"%s: write outside the submission folder: {path}")
-        elif event in _path_events:
-            for path in args[:2]:
-                if isinstance(path, (str, bytes, _os.PathLike)) and not inside(path):
-                    raise PermissionError(f"%s: {event} outside the submission folder: {path}")
-        elif event in _process_events:
-            raise PermissionError(f"%s: starting processes ({event}) is not allowed")
-    _sys.addaudithook(hook)
-_survlab_guard()
-del _survlab_guard
-''' % (DENIED, DENIED, DENIED)
+STARTUP_SECONDS = 120  # a lane's server must be ready within this
+CellTimeoutError = inside.CellTimeoutError
+NOBODY = (65534, 65534)
+PIDS_MAX = 128
 
 
-class CellTimeoutError(BaseException):
-    """Raised in a cell that runs past its time limit (BaseException: `except Exception` in
-    the cell does not swallow it)."""
+class IsolationUnavailable(RuntimeError):
+    """The machine cannot isolate submissions; the message says what is missing."""
 
 
 @dataclass
 class Outcome:
     """What the grader learns about one run: the child's report, or why there is none."""
     report: dict | None
-    problem: str = ""  # "timeout", "crashed" or "unreadable" when report is None
+    problem: str = ""  # "timeout", "crashed", "unreadable" or "sandbox" when report is None
     exitcode: int | None = None
+    over_memory: bool = False
+    seconds: float = 0.0
 
 
 def hard_limit(timeout: int) -> int:
-    """Seconds a whole submission may take before its process is killed (a cell that catches
-    its own time limit keeps running until then)."""
+    """Seconds a whole submission may take, start-up included, before everything it runs is
+    killed (a cell that catches its own time limit keeps running until then)."""
     return timeout * 2 + 10
 
 
-def limit_memory(megabytes: int) -> None:
-    """Cap this process's data segment (heap and anonymous maps); children inherit the cap."""
-    limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+# ---- cgroups: a memory and a pids limit per submission ----
+
+def _own_cgroup(controller: str) -> str:
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, names, path = line.split(":", 2)
+        if controller in names.split(",") or (controller == "" and names == ""):
+            return path
+    return "/"
 
 
-def folder_variables(folder: Path) -> dict[str, str]:
-    """Environment variables that keep every cache and temporary file inside ``folder``."""
-    (folder / "tmp").mkdir(exist_ok=True)
-    return {"HOME": str(folder), "TMPDIR": str(folder / "tmp"), "IPYTHONDIR": str(folder / ".ipython"),
-            "MPLCONFIGDIR": str(folder / ".matplotlib")}
+class Cgroups:
+    """One folder per batch, one per submission, made and removed by the grader (as root)."""
 
+    def __init__(self):
+        self.version = 0
+        self.roots: dict[str, Path] = {}
 
-class _CountingSink(io.TextIOBase):
-    """Stands in for stdout and stderr: counts what a submission prints and keeps none of it."""
-
-    def __init__(self, limit: int):
-        self.limit, self.written = limit, 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text) -> int:
-        self.written += len(text)
-        return len(text)
-
-    @property
-    def truncated(self) -> bool:
-        return self.written > self.limit
-
-
-def _describe(err: BaseException) -> dict[str, str]:
-    try:  # a submission's own exception class may fail to print
-        evalue = str(err)[:500]
-    except BaseException:
-        evalue = "(the error could not be printed)"
-    return {"ename": type(err).__name__, "evalue": evalue}
-
-
-def _on_alarm(signum, frame):
-    raise CellTimeoutError("the cell ran past its time limit")
-
-
-def _run_cells(notebook: str, lab_id: str, timeout: int, memory_mb: int) -> dict:
-    """In the forked child, inside the submission folder: run every code cell, read the answers."""
-    import matplotlib.pyplot as plt
-    import nbformat
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
-
-    from survlab import checks, labs
-
-    lab = labs.get(lab_id)
-    collect = checks.collect_answers  # taken before any student code can replace it
-    nb = nbformat.read(notebook, as_version=4)
-    config = Config()
-    config.HistoryManager.enabled = False
-    shell = InteractiveShell(config=config, ipython_dir=os.environ["IPYTHONDIR"])
-    sink = _CountingSink(OUTPUT_LIMIT_BYTES)
-    sys.stdout = sys.stderr = sink
-    limit_memory(memory_mb)
-    exec(PRELUDE, {})
-    signal.signal(signal.SIGALRM, _on_alarm)
-    errors = []
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        failure = None
+    @classmethod
+    def detect(cls) -> tuple[Cgroups | None, str]:
+        """(cgroups, "") or (None, what is missing)."""
+        if not sys.platform.startswith("linux"):
+            return None, "cgroups are a Linux feature"
+        if os.geteuid() != 0:
+            return None, ("a memory cgroup per submission can only be created by root on this machine "
+                          "(run the grader as root, e.g. in a CI job or container, or use a machine where you are root)")
+        self = cls()
+        tag = f"underwatch-{os.getpid()}-{secrets.token_hex(4)}"
+        v1 = Path("/sys/fs/cgroup/memory")
+        v2 = Path("/sys/fs/cgroup")
         try:
-            signal.setitimer(signal.ITIMER_REAL, timeout)
-            result = shell.run_cell(cell.source, silent=True)
-            failure = result.error_before_exec or result.error_in_exec
-        except CellTimeoutError as err:  # the alarm fired outside the cell's own code
-            failure = err
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        plt.close("all")  # as Jupyter's inline backend does after every cell
-        if failure is not None:
-            errors.append({"index": index, **_describe(failure)})
-    signal.setitimer(signal.ITIMER_REAL, timeout)  # reading answers may call the submission's code
-    answers = collect(lab, shell.user_ns)
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    return {"answers": answers, "errors": errors, "output_truncated": sink.truncated}
+            if (v1 / "memory.limit_in_bytes").exists():
+                self.version = 1
+                self.roots["memory"] = v1 / _own_cgroup("memory").lstrip("/") / tag
+                pids = Path("/sys/fs/cgroup/pids")
+                if (pids / "cgroup.procs").exists():
+                    self.roots["pids"] = pids / _own_cgroup("pids").lstrip("/") / tag
+            elif "memory" in (v2 / "cgroup.controllers").read_text().split() if (v2 / "cgroup.controllers").exists() else False:
+                self.version = 2
+                parent = v2 / _own_cgroup("").lstrip("/")
+                if "memory" not in (parent / "cgroup.subtree_control").read_text().split():
+                    parent = v2  # the root cgroup may hold processes and still delegate
+                self.roots["unified"] = parent / tag
+            else:
+                return None, "no memory cgroup controller is mounted (looked in /sys/fs/cgroup/memory and /sys/fs/cgroup)"
+            for root in self.roots.values():
+                _remove_stale(root.parent)
+                root.mkdir()
+            if self.version == 2:
+                root = self.roots["unified"]
+                (root / "cgroup.subtree_control").write_text("+memory +pids")
+                if "memory" not in (root / "cgroup.controllers").read_text().split():
+                    self.remove()
+                    return None, "the memory controller is not enabled for the grader's cgroup (cgroup v2)"
+        except OSError as err:
+            self.remove()
+            return None, f"could not create a cgroup ({err})"
+        return self, ""
+
+    def slot(self, name: str, memory_bytes: int) -> Slot:
+        return Slot(self, name, memory_bytes)
+
+    def remove(self) -> None:
+        for root in self.roots.values():
+            with contextlib.suppress(OSError):
+                for child in root.iterdir():
+                    if child.is_dir():
+                        _rmdir_cgroup(child)
+                _rmdir_cgroup(root)
 
 
-def run_submission(notebook: str, folder: str, lab_id: str, timeout: int, memory_mb: int, conn) -> None:
-    """Entry point of the forked child: write one JSON report to ``conn`` and exit."""
-    os.setsid()  # its own process group, so the grader can kill whatever it leaves behind
-    fd = conn.fileno()
-    # Keep only the report pipe: the fork server's own pipes must be out of the submission's reach.
-    os.closerange(3, fd)
-    os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    os.chdir(folder)
-    os.environ.update(folder_variables(Path(folder)))
-    tempfile.tempdir = os.environ["TMPDIR"]  # the fork server may have cached its own already
-    dumps = json.dumps  # taken before any student code can replace it
+def _remove_stale(parent: Path) -> None:
+    """Remove the cgroups of batches whose grader is gone (killed with SIGKILL: no clean-up ran)."""
+    for path in parent.glob("underwatch-*-*"):
+        try:
+            pid = int(path.name.split("-")[1])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                for child in path.iterdir():
+                    if child.is_dir():
+                        _rmdir_cgroup(child)
+                _rmdir_cgroup(path)
+        except (ValueError, PermissionError):
+            pass
+
+
+def _rmdir_cgroup(path: Path) -> None:
+    for _ in range(50):
+        try:
+            path.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            _kill_procs(path)
+            time.sleep(0.02)
+
+
+def _kill_procs(path: Path) -> bool:
+    """SIGKILL every process in the cgroup; True if it was empty."""
     try:
-        data = dumps(_run_cells(notebook, lab_id, timeout, memory_mb)).encode()
-    except MemoryError:
-        data = b'{"error": "memory"}'
-    except BaseException as err:  # our own failure, or one the submission provoked outside its cells
-        data = dumps({"error": "{ename}: {evalue}".format(**_describe(err))}).encode()
-    while data:
-        data = data[os.write(fd, data):]
-    os._exit(0)  # no interpreter shutdown: atexit hooks of the submission do not run
+        pids = [int(p) for p in (path / "cgroup.procs").read_text().split()]
+    except OSError:
+        return True
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    return not pids
 
 
-# ---- the grader's side ----
+class Slot:
+    """One submission's cgroups: limits set before the child joins them itself."""
 
-_context = multiprocessing.get_context("forkserver")
+    def __init__(self, cgroups: Cgroups, name: str, memory_bytes: int):
+        self.dirs: list[Path] = []
+        self.cgroups = cgroups
+        for kind, root in cgroups.roots.items():
+            path = root / name
+            path.mkdir()
+            self.dirs.append(path)
+            if kind == "memory":
+                (path / "memory.limit_in_bytes").write_text(str(memory_bytes))
+                if (path / "memory.memsw.limit_in_bytes").exists():
+                    with contextlib.suppress(OSError):
+                        (path / "memory.memsw.limit_in_bytes").write_text(str(memory_bytes))
+            elif kind == "pids":
+                (path / "pids.max").write_text(str(PIDS_MAX))
+            else:
+                (path / "memory.max").write_text(str(memory_bytes))
+                with contextlib.suppress(OSError):
+                    (path / "memory.swap.max").write_text("0")
+                (path / "pids.max").write_text(str(PIDS_MAX))
+
+    def open_fds(self) -> list[int]:
+        return [os.open(path / "cgroup.procs", os.O_WRONLY | os.O_CLOEXEC) for path in self.dirs]
+
+    def kill_all(self) -> None:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if self.cgroups.version == 2:
+                with contextlib.suppress(OSError):
+                    (self.dirs[0] / "cgroup.kill").write_text("1")
+            if all(_kill_procs(path) for path in self.dirs):
+                return
+            time.sleep(0.01)
+
+    def over_memory(self) -> bool:
+        try:
+            if self.cgroups.version == 1:
+                text = (self.dirs[0] / "memory.oom_control").read_text()
+                kills = dict(line.split() for line in text.splitlines()).get("oom_kill", "0")
+                return int(kills) > 0
+            text = (self.dirs[0] / "memory.events").read_text()
+            return int(dict(line.split() for line in text.splitlines()).get("oom_kill", "0")) > 0
+        except (OSError, ValueError):
+            return False
+
+    def remove(self) -> None:
+        self.kill_all()
+        for path in self.dirs:
+            _rmdir_cgroup(path)
 
 
-@contextlib.contextmanager
-def fork_server():
-    """A fork server with the warm modules for the duration of a batch; stopped and reaped at the end,
-    so no process is left over and its CPU time is counted."""
-    _context.set_forkserver_preload(["__main__", "underwatch.preload"])
-    try:
-        yield
-    finally:
-        # The standard library's own way to stop both helpers (its tests use it); there is no public one.
-        multiprocessing.forkserver._forkserver._stop()
-        multiprocessing.resource_tracker._resource_tracker._stop()
+# ---- what the sandbox sees ----
+
+def _survlab_dir() -> Path:
+    import survlab
+    return Path(survlab.__file__).resolve().parent
 
 
-def run(notebook: Path, folder: Path, lab_id: str, *, timeout: int, memory_mb: int) -> Outcome:
-    """Run ``notebook`` (a copy inside ``folder``) in a forked child; wait at most hard_limit(timeout)."""
-    reader, writer = _context.Pipe(duplex=False)
-    child = _context.Process(target=run_submission, daemon=True,
-                             args=(str(notebook), str(folder), lab_id, timeout, memory_mb, writer))
-    child.start()
-    writer.close()
-    try:
-        data, problem = _read_until_closed(reader.fileno(), time.monotonic() + hard_limit(timeout))
-    finally:
-        reader.close()
-        _kill(child)
+def _fontlist() -> str:
+    """The grader's own matplotlib font cache, so that each lane does not rebuild it (found
+    without importing matplotlib, which costs more than half a second)."""
+    folder = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib")
+    found = sorted(Path(folder).glob("fontlist-v*.json"))
+    if not found:
+        try:
+            import matplotlib
+            import matplotlib.font_manager
+            found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-v*.json"))
+        except Exception:  # noqa: BLE001  (the sandbox then builds its own)
+            return ""
+    return str(found[-1]) if found else ""
+
+
+LIB = "/opt/underwatch/lib"
+INSIDE = "/opt/underwatch/inside.py"
+FONTS = "/opt/underwatch/fontlist.json"
+
+
+def bwrap_command(config: dict) -> list[str]:
+    """The bubblewrap command line of a lane's server: only what it needs, read-only."""
+    cmd = [shutil.which("bwrap") or "bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+           "--die-with-parent", "--new-session", "--clearenv"]
+    if os.geteuid() == 0:
+        # As root bwrap needs no user namespace; the server drops to nobody itself, so that
+        # every submission runs under an unprivileged user id of the machine.
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        cmd += ["--unshare-user", "--uid", str(NOBODY[0]), "--gid", str(NOBODY[1]), "--cap-drop", "ALL"]
+    cmd += ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            cmd += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            cmd += ["--ro-bind", str(path), str(path)]
+    made = set()
+    for prefix in sorted({os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}):
+        if not prefix.startswith("/usr/"):
+            # bwrap copies the modes of the host's folders above a bind (/root is 0700): open them
+            for parent in reversed(Path(prefix).parents[:-1]):
+                if parent not in made:
+                    cmd += ["--perms", "0755", "--dir", str(parent)]
+                    made.add(parent)
+            cmd += ["--ro-bind", prefix, prefix]
+    for shared in ("/etc/ld.so.cache", "/etc/fonts"):  # the dynamic loader's cache; fontconfig's settings
+        if Path(shared).exists():
+            cmd += ["--ro-bind", shared, shared]
+    # The student library, entry by entry, without its answer key (nothing else of the repository).
+    source = _survlab_dir()
+    cmd += ["--dir", f"{LIB}/survlab"]
+    for entry in sorted(source.iterdir()):
+        if entry.name not in ("answers", "__pycache__") and not entry.name.startswith("."):
+            cmd += ["--ro-bind", str(entry), f"{LIB}/survlab/{entry.name}"]
+    cmd += ["--ro-bind", str(Path(inside.__file__).resolve()), INSIDE]
+    if config.get("fontlist"):
+        cmd += ["--ro-bind", config.pop("fontlist"), FONTS]
+        config["fontlist"] = FONTS
+    cmd += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/home",
+            "--perms", "0755", "--dir", inside.FOLDER, "--perms", "0755", "--dir", "/dev/shm",
+            "--remount-ro", "/"]
+    return cmd
+
+
+def site_packages() -> list[str]:
+    import site
+    return [p for p in site.getsitepackages() if Path(p).is_dir()]
+
+
+def isolation_problem() -> str:
+    """What stops the grader from isolating submissions here, or '' (a quick check; the first
+    lane's self-test is the real one)."""
+    if not sys.platform.startswith("linux"):
+        return (f"submissions are isolated with Linux namespaces and cgroups, which {sys.platform} does not have: "
+                "grade on Linux (a virtual machine or a Linux CI runner will do)")
+    if shutil.which("bwrap") is None:
+        return ("bubblewrap is not installed (the `bwrap` command): install it with "
+                "`sudo apt-get install bubblewrap` (Debian, Ubuntu) or `sudo dnf install bubblewrap` (Fedora)")
+    return ""
+
+
+_PROBE = """
+import ctypes, os, sys
+if os.geteuid() == 0:
+    os.setgroups([]); os.setresgid(65534, 65534, 65534); os.setresuid(65534, 65534, 65534)
+if ctypes.CDLL(None, use_errno=True).unshare(0x10000000 | 0x20000 | 0x20000000 | 0x40000000) != 0:
+    sys.exit("nested namespaces: " + os.strerror(ctypes.get_errno()))
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def availability() -> str:
+    """'' if this machine can isolate submissions (bubblewrap that works, nested namespaces, a
+    memory cgroup), else why not. A quick check for tests and tools; the grader itself runs
+    the full self-test in every lane."""
+    problem = isolation_problem()
     if problem:
-        return Outcome(None, problem, child.exitcode)
+        return problem
+    cgroups, problem = Cgroups.detect()
+    if cgroups is None:
+        return f"no memory limit can be enforced: {problem}"
+    cgroups.remove()
+    try:
+        probe = subprocess.run(bwrap_command({}) + ["--", sys.executable, "-I", "-S", "-c", _PROBE],
+                               capture_output=True, text=True, timeout=60, env={})
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"bubblewrap could not run ({err})"
+    if probe.returncode != 0:
+        return f"bubblewrap could not make a sandbox here: {(probe.stderr.strip() or 'no message')[-300:]}"
+    return ""
+
+
+def unavailable_message(problem: str) -> str:
+    return (f"cannot isolate submissions: {problem}. The grader runs every submission under an unprivileged "
+            "user in its own namespaces, with no network and a memory cgroup, and refuses to run students' "
+            "code without that. To grade anyway, as your own user and with no isolation (only for notebooks you "
+            "trust), pass --unsafe-no-isolation; the CSV records it.")
+
+
+# ---- one lane: a server in its sandbox, one submission at a time ----
+
+class Lane:
+    def __init__(self, lab_id: str, *, unsafe: bool, workdir: Path | None, fontlist: str):
+        self.lab_id, self.unsafe, self.workdir, self.fontlist = lab_id, unsafe, workdir, fontlist
+        self.proc: subprocess.Popen | None = None
+        self.sock: socket.socket | None = None
+        self.count = 0
+        self.server_rss = 0
+        self.stopped = False
+
+    def start(self) -> None:
+        self.spawn()
+        self.wait_ready()
+
+    def spawn(self) -> None:
+        """Start the server (bwrap's --die-with-parent follows the *thread* that starts it: call this
+        from a thread that lives as long as the lane, such as the batch's own)."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        config = {"fd": theirs.fileno(), "lab": self.lab_id, "isolate": not self.unsafe,
+                  "folder_bytes": 256 << 20, "fontlist": self.fontlist}
+        if self.unsafe:
+            config.update(path=[str(_survlab_dir().parent), *site_packages()],
+                          mplconfigdir=str(self.workdir / f"mpl-{id(self)}"), drop_to=None)
+            cmd = [sys.executable, "-I", "-S", str(Path(inside.__file__).resolve())]
+        else:
+            config.update(path=[LIB, *site_packages()], mplconfigdir="/tmp/matplotlib", drop_to=list(NOBODY))
+            cmd = bwrap_command(config) + ["--", sys.executable, "-I", "-S", INSIDE]
+        self.log = tempfile.TemporaryFile()  # unlinked at once: nothing left on disk
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"} if self.unsafe else {}
+        self.proc = subprocess.Popen(cmd + [json.dumps(config)], pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=self.log, env=env)
+        theirs.close()
+        self.sock = mine
+
+    def wait_ready(self) -> None:
+        try:
+            self.sock.settimeout(STARTUP_SECONDS)
+            ready, _ = inside.receive(self.sock)
+        except (OSError, ValueError) as err:
+            ready = {"ready": False, "problem": f"{type(err).__name__}: {err}"}
+        log = self.log
+        self.server_rss = int((ready or {}).get("rss") or 0)
+        if not ready or not ready.get("ready"):
+            problem = (ready or {}).get("problem") or "the sandbox ended before it was ready"
+            self.close()
+            log.seek(0)
+            tail = log.read()[-1500:].decode(errors="replace").strip()
+            log.close()
+            hint = ""
+            if "namespace" in (tail + problem).lower() or "Operation not permitted" in tail + problem:
+                hint = (" (user namespaces may be disabled: on Debian `sysctl kernel.unprivileged_userns_clone=1`, on "
+                        "Ubuntu 24.04 `sysctl kernel.apparmor_restrict_unprivileged_userns=0`, or run as root)")
+            raise IsolationUnavailable(unavailable_message(f"the sandbox failed to start: {problem}"
+                                                           + (f"; bwrap said: {tail}" if tail else "") + hint))
+        log.close()
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def run(self, cells: list, *, timeout: int, memory_mb: int, cgroups: Cgroups | None) -> Outcome:
+        """One submission, with one deadline for its whole life (fork, start-up, cells, report)."""
+        start = time.monotonic()
+        deadline = start + hard_limit(timeout)
+        if self.proc is None:
+            if self.stopped:
+                return Outcome(None, "sandbox")
+            self.start()
+        self.count += 1
+        # The cgroup holds everything resident: the submission's own allowance (which RLIMIT_AS
+        # enforces first, in the cell that asks too much), plus the server's pages it may copy.
+        limit = (memory_mb << 20) + self.server_rss + (64 << 20)
+        slot = cgroups.slot(f"s{self.count}-{secrets.token_hex(3)}", limit) if cgroups else None
+        folder = None
+        reader, writer = os.pipe()
+        fds = [writer]
+        try:
+            if slot:
+                fds += slot.open_fds()
+            message = {"op": "run", "lab": self.lab_id, "cells": cells, "timeout": timeout, "memory_mb": memory_mb}
+            if self.unsafe:
+                folder = Path(tempfile.mkdtemp(prefix="s", dir=self.workdir))
+                message["folder"] = str(folder)
+            try:
+                self.sock.settimeout(max(1.0, deadline - time.monotonic()))
+                inside.send(self.sock, message, fds)
+                reply, _ = inside.receive(self.sock)
+            finally:
+                for fd in fds:
+                    os.close(fd)
+            if not reply or "started" not in reply:
+                raise OSError(f"the sandbox did not start the submission: {reply}")
+            data, problem = _read_until_closed(reader, deadline)
+            if problem and slot:
+                slot.kill_all()  # the deadline passed: stop everything it started
+            self.sock.settimeout(20)
+            inside.send(self.sock, {"op": "finish", "grace": 0 if problem else 2})
+            reply, _ = inside.receive(self.sock)
+            exitcode = (reply or {}).get("exit")
+        except (OSError, ValueError):  # the lane's server failed: restart it for the next one
+            self.close()
+            if slot:
+                slot.remove()
+            return Outcome(None, "sandbox", None, False, time.monotonic() - start)
+        finally:
+            os.close(reader)
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        over = False
+        if slot:
+            over = slot.over_memory()
+            slot.remove()
+        seconds = time.monotonic() - start
+        if problem:
+            return Outcome(None, problem, exitcode, over, seconds)
+        report = parse_report(data)
+        if report is None:
+            return Outcome(None, "crashed" if not data else "unreadable", exitcode, over, seconds)
+        return Outcome(report, "", exitcode, over, seconds)
+
+
+def parse_report(data: bytes) -> dict | None:
+    """The child's JSON report, with size and depth checked before it is parsed."""
+    from .grading import json_depth_ok
+    if not data or len(data) > REPORT_LIMIT_BYTES or not json_depth_ok(data, 64):
+        return None
     try:
         report = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return Outcome(None, "crashed" if not data else "unreadable", child.exitcode)
-    if not isinstance(report, dict):
-        return Outcome(None, "unreadable", child.exitcode)
-    return Outcome(report, "", child.exitcode)
+    except (ValueError, RecursionError):
+        return None
+    return report if isinstance(report, dict) else None
 
 
 def _read_until_closed(fd: int, deadline: float) -> tuple[bytes, str]:
@@ -255,11 +518,66 @@ def _read_until_closed(fd: int, deadline: float) -> tuple[bytes, str]:
         chunks.append(chunk)
 
 
-def _kill(child) -> None:
-    if child.pid is not None:
+class Sandbox:
+    """The lanes and cgroups of one batch. Use as a context manager; ``run`` is thread-safe
+    (each call takes a free lane)."""
+
+    def __init__(self, lab_id: str, *, lanes: int, unsafe: bool = False):
+        self.lab_id, self.unsafe, self.size = lab_id, unsafe, max(1, lanes)
+        self.cgroups: Cgroups | None = None
+        self.workdir: Path | None = None
+        self.free: queue.Queue[Lane] = queue.Queue()
+        self.lanes: list[Lane] = []
+
+    @property
+    def description(self) -> str:
+        if self.unsafe:
+            return "NONE (--unsafe-no-isolation)"
+        return f"bwrap+namespaces, cgroup v{self.cgroups.version}" if self.cgroups else "bwrap+namespaces"
+
+    def __enter__(self) -> Sandbox:
+        if not self.unsafe:
+            problem = isolation_problem()
+            if problem:
+                raise IsolationUnavailable(unavailable_message(problem))
+            self.cgroups, problem = Cgroups.detect()
+            if self.cgroups is None:
+                raise IsolationUnavailable(unavailable_message(f"no memory limit can be enforced: {problem}"))
+        else:
+            self.workdir = Path(tempfile.mkdtemp(prefix="underwatch-unsafe-"))
         try:
-            os.killpg(child.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    child.kill()
-    child.join()
+            fontlist = _fontlist()
+            self.lanes = [Lane(self.lab_id, unsafe=self.unsafe, workdir=self.workdir, fontlist=fontlist)
+                          for _ in range(self.size)]
+            for lane in self.lanes:  # from this thread (see Lane.spawn), all starting at once
+                lane.spawn()
+            for lane in self.lanes:
+                lane.wait_ready()
+            for lane in self.lanes:  # each server has run the isolation steps once (its self-test)
+                self.free.put(lane)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for lane in self.lanes:
+            lane.close()
+        if self.cgroups:
+            self.cgroups.remove()
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Stop every lane now (bwrap's PID namespace takes every run with it); no lane restarts."""
+        for lane in self.lanes:
+            lane.stopped = True
+            if lane.proc is not None and lane.proc.poll() is None:
+                lane.proc.kill()
+
+    def run(self, cells: list, *, timeout: int, memory_mb: int) -> Outcome:
+        lane = self.free.get()
+        try:
+            return lane.run(cells, timeout=timeout, memory_mb=memory_mb, cgroups=self.cgroups)
+        finally:
+            self.free.put(lane)

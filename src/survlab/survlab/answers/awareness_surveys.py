@@ -5,7 +5,7 @@ submissions without it. Students may read it; the grader never shows it to a sub
 """
 from __future__ import annotations
 
-from ..labs.awareness_surveys import SCENARIO, population
+from ..labs.awareness_surveys import POPULATION, SCENARIO
 from ..people import awareness
 
 
@@ -34,8 +34,8 @@ def wald_coverage_rare() -> float:
 
 
 def reachable_bias() -> float:
-    return awareness.sampling_bias(population(), 100)
+    return awareness.sampling_bias(POPULATION, 100)
 
 
 def reachable_bias_1000() -> float:
-    return awareness.sampling_bias(population(), 1000)
+    return awareness.sampling_bias(POPULATION, 1000)

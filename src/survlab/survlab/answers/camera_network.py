@@ -7,13 +7,38 @@ from __future__ import annotations
 
 from dataclasses import replace
 from ..cameras import network
-from ..labs.camera_network import BUDGET, CITY, CITY_WITH_ANALYTICS, FPS, RESOLUTION
+from ..labs.camera_network import (BUDGET, CARD_GB, CITY, CITY_WITH_ANALYTICS, FACE_DISTANCE_M, FPS,
+                                   LENS_FOV_DEG, RESOLUTION)
 
 
 def compression_ratio() -> float:
     """How many times smaller the encoded stream is than the uncompressed one."""
     width, height = network.RESOLUTIONS[RESOLUTION]
     return network.raw_bitrate_mbps(width, height, FPS) / CITY.bitrate_mbps
+
+
+def face_pixels() -> float:
+    """Pixels across a face at FACE_DISTANCE_M for the lab camera's sensor width and lens."""
+    width, _ = network.RESOLUTIONS[RESOLUTION]
+    return network.pixels_on_target(FACE_DISTANCE_M, LENS_FOV_DEG, width)
+
+
+def _face_pixels_full_angle() -> float:
+    """A forgotten halving: tan of the whole field of view (valid below 90 degrees)."""
+    width, _ = network.RESOLUTIONS[RESOLUTION]
+    return network.pixels_on_target(FACE_DISTANCE_M, 2 * LENS_FOV_DEG, width)
+
+
+def _face_pixels_in_degrees() -> float:
+    """Degrees passed to math.tan as if they were radians."""
+    import math
+
+    width, _ = network.RESOLUTIONS[RESOLUTION]
+    return width * network.ASSUMED_FACE_WIDTH_M / (2 * FACE_DISTANCE_M * math.tan(LENS_FOV_DEG / 2))
+
+
+def card_days() -> float:
+    return network.card_retention_days(CARD_GB, CITY.bitrate_mbps)
 
 
 def storage_tb() -> float:

@@ -45,3 +45,17 @@ def even_odds_gallery(s: Scenario = SCENARIO) -> int:
 
 def _p() -> float:
     return measured_false_match_rate()
+
+
+def _subgroup_p(s: Scenario = SCENARIO) -> float:
+    return faces.false_match_rate(faces.subgroup_impostor_scores(), s.threshold)
+
+
+def subgroup_fmr_ratio(s: Scenario = SCENARIO) -> float:
+    """How many times the synthetic subgroup's false match rate exceeds everyone's, at the same threshold."""
+    return _subgroup_p(s) / measured_false_match_rate(s)
+
+
+def subgroup_chance(s: Scenario = SCENARIO) -> float:
+    """Chance of at least one false match for a search within the subgroup (a gallery of its own members)."""
+    return faces.prob_at_least_one_false_match(_subgroup_p(s), s.subgroup_gallery)

@@ -29,3 +29,15 @@ def city_storage_vs_phone(s: Scenario = SCENARIO) -> int:
 
 def _one_camera_vs_phone(s: Scenario = SCENARIO) -> int:
     return round(magnitudes.orders_apart(camera_gb_per_day(s), s.phone_storage_gb))
+
+
+def _city_vs_phone_truncated(s: Scenario = SCENARIO) -> int:
+    """The same logarithm with its decimals cut off (int or floor) instead of rounded."""
+    import math
+
+    return math.floor(magnitudes.orders_apart(camera_gb_per_day(s) * s.cameras, s.phone_storage_gb))
+
+
+def _city_bytes_vs_phone_gb(s: Scenario = SCENARIO) -> int:
+    """The city's day in bytes compared with the phone in gigabytes: a unit mix-up."""
+    return round(magnitudes.orders_apart(camera_gb_per_day(s) * 1e9 * s.cameras, s.phone_storage_gb))

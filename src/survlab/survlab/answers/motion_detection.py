@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 from ..cameras import motion
-from ..labs.motion_detection import DETECTOR, FRAME, LEVELS, SPEC, scene
+from ..labs.motion_detection import (DECISIONS_PER_DAY, DETECTOR, DISTRICT_CAMERAS, DISTRICT_FALSE_ALARM_RATE,
+                                     FRAME, LEVELS, SECONDS_PER_CHECK, SPEC, scene)
 
 
 def changed_pixels() -> int:
@@ -47,12 +48,36 @@ def _best_by(rate: str) -> float:
     return LEVELS[int(np.nanargmax(values))]
 
 
+def _flickering_false_alarms() -> int:
+    return _frame_scores().false_positives
+
+
+def _steady_false_alarms() -> int:
+    return _frame_scores(motion.without_flicker(SPEC)).false_positives
+
+
 def extra_false_alarms() -> int:
     """How many more false-alarm frames the flickering video raises than the steady one."""
-    steady = _frame_scores(motion.without_flicker(SPEC))
-    return _frame_scores().false_positives - steady.false_positives
+    return _flickering_false_alarms() - _steady_false_alarms()
 
 
-def _extra_false_alarms_without_cleanup() -> int:
-    raw = motion.Detector(level=DETECTOR.level, opening=1, min_area=0)
-    return _frame_scores(detector=raw).false_positives - _frame_scores(motion.without_flicker(SPEC), raw).false_positives
+def _alarms(spec: motion.SceneSpec = SPEC) -> np.ndarray:
+    return motion.frame_alarms(motion.detect(motion.make_scene(spec).frames, DETECTOR))
+
+
+def alarm_events() -> int:
+    """Runs of consecutive alarm frames under flickering light, each merged into one event."""
+    return motion.alarm_events(_alarms())
+
+
+def _alarm_frames() -> int:
+    return int(_alarms().sum())
+
+
+def _steady_events() -> int:
+    return motion.alarm_events(_alarms(motion.without_flicker(SPEC)))
+
+
+def operator_hours() -> float:
+    """Operator hours a day spent on false alerts in the lab's hypothetical district."""
+    return motion.false_alert_hours(DISTRICT_CAMERAS, DECISIONS_PER_DAY, DISTRICT_FALSE_ALARM_RATE, SECONDS_PER_CHECK)

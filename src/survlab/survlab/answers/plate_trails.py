@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 from ..cameras import plates
-from ..labs.plate_trails import PLACE_SHARE, SAMPLE_READS, TOLERANCE, scenario
+from ..labs.plate_trails import (PLACE_SHARE, REPORTED_NEW_ACCURACY, REPORTED_OLD_ACCURACY, SAMPLE_READS,
+                                  TEST_ITEMS, TOLERANCE, scenario)
 
 
 @lru_cache(maxsize=None)  # the scenario never changes: each answer is computed once per process
@@ -60,3 +61,17 @@ def fraction_home_found(what: str = "home") -> float:
 def reads_needed(what: str = "both") -> int:
     s = scenario()
     return plates.reads_needed(s.town, s.week, PLACE_SHARE, what)
+
+
+def accuracy_gap_se() -> float:
+    """Standard error of the difference of the two reported accuracies, each on its own 600 test items."""
+    return plates.difference_standard_error(REPORTED_NEW_ACCURACY, TEST_ITEMS, REPORTED_OLD_ACCURACY, TEST_ITEMS)
+
+
+def _one_rate_se() -> float:
+    return plates.rate_standard_error(REPORTED_NEW_ACCURACY, TEST_ITEMS)
+
+
+def _sum_of_ses() -> float:
+    return (plates.rate_standard_error(REPORTED_NEW_ACCURACY, TEST_ITEMS)
+            + plates.rate_standard_error(REPORTED_OLD_ACCURACY, TEST_ITEMS))

@@ -144,7 +144,8 @@ def image_variants(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FAC
     """The image as shipped and seven altered copies: what changes when light, pose, size or cover change.
 
     The copies: upside down, tilted 20 degrees, shrunk to a half and to a third of its
-    size, darkened to 30 % brightness, the lower half of the face covered (as by a mask)
+    size, in low light (darkened to 30 % brightness, blurred and noisy, as a sensor in the dark
+    records it), the lower half of the face covered (as by a mask)
     and a band over the eyes.
     """
     from skimage import transform
@@ -162,7 +163,12 @@ def image_variants(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FAC
         variants.append(Variant(f"{label} size ({small.shape[1]} px)", small,
                                 FaceBox(face.row // divisor, face.col // divisor,
                                         face.width // divisor, face.height // divisor)))
-    variants.append(Variant("darkened", gray * 0.3, face))
+    # Real low light is not a dimmer copy: the sensor adds noise and the picture blurs.
+    # (Multiplying every pixel by 0.3 would change no comparison between patches at all.)
+    from scipy import ndimage
+
+    dim = ndimage.gaussian_filter(gray * 0.3, 2.0) + np.random.default_rng(SEED).normal(0, 0.08, gray.shape)
+    variants.append(Variant("low light (dark, noisy, blurred)", np.clip(dim, 0, 1), face))
     masked = gray.copy()
     masked[face.row + face.height // 2: face.row + face.height, face.col: face.col + face.width] = 0.5
     variants.append(Variant("lower face covered", masked, face))
@@ -430,6 +436,76 @@ def error_rates(scores: ScoreSets, thresholds: Sequence[float]) -> Table:
     """The trade-off table: false match rate and false non-match rate at each threshold."""
     return Table({"threshold": t, "false match rate": false_match_rate(scores.impostor, t),
                   "false non-match rate": false_non_match_rate(scores.genuine, t)} for t in thresholds)
+
+
+@lru_cache(maxsize=4)
+def subgroup_impostor_scores(n_people: int = 500, shared: float = 0.1, dim: int = TEMPLATE_DIM,
+                             seed: int = SEED + 10) -> np.ndarray:
+    """Impostor scores within a synthetic subgroup whose templates share a common component.
+
+    Each member's template is ``sqrt(shared)`` of one direction common to the group plus
+    the rest random, so two different members score about ``shared`` higher, on average,
+    than two unrelated people: their impostor scores sit closer to the threshold. (A
+    stand-in for what NIST measured as demographic differentials; nothing here models a
+    real group.) Each member's new photo is scored against every other member's template.
+    """
+    if n_people < 2 or not 0 <= shared < 1:
+        raise ValueError(f"need at least 2 people and 0 <= shared < 1, got {n_people}, {shared}")
+    rng = np.random.default_rng(seed)
+    common = rng.standard_normal(dim)
+    common /= np.linalg.norm(common)
+    own = random_templates(n_people, dim, seed + 1)
+    gallery = math.sqrt(shared) * common + math.sqrt(1 - shared) * own
+    gallery /= np.linalg.norm(gallery, axis=1, keepdims=True)
+    photos = noisy_copies(gallery, capture_noise(n_people, seed=seed + 2), seed=seed + 3)
+    scores = similarity_matrix(photos, gallery)[~np.eye(n_people, dtype=bool)]
+    scores.flags.writeable = False
+    return scores
+
+
+def det_points(scores: ScoreSets, thresholds: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """False match rate and false non-match rate at each threshold: the points of a DET curve."""
+    thresholds = np.linspace(0.0, 0.6, 61) if thresholds is None else np.asarray(thresholds, dtype=float)
+    imp = np.sort(_check_scores(scores.impostor))
+    gen = np.sort(_check_scores(scores.genuine))
+    fmr = 1 - np.searchsorted(imp, thresholds, side="left") / imp.size
+    fnmr = np.searchsorted(gen, thresholds, side="left") / gen.size
+    return fmr, fnmr
+
+
+def plot_det(scores: ScoreSets | None = None, threshold: float = THRESHOLD, ax=None,
+             subgroup_impostor: np.ndarray | None = None):
+    """A detection error trade-off (DET) curve: false non-match rate against false match rate, both on log axes.
+
+    Every threshold is one point; the lab's threshold is marked. With ``subgroup_impostor``,
+    a second marker shows the false match rate a subgroup gets at the same threshold.
+    """
+    import matplotlib.pyplot as plt
+
+    from .. import style
+
+    style.use()
+    scores = comparison_scores() if scores is None else scores
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4.4))
+    fmr, fnmr = det_points(scores, np.linspace(0.0, 0.6, 241))
+    keep = (fmr > 0) & (fnmr > 0)
+    ax.plot(fmr[keep], fnmr[keep], color=style.PALETTE[0], linewidth=2, label="the lab's system, all thresholds")
+    p = false_match_rate(scores.impostor, threshold)
+    q = false_non_match_rate(scores.genuine, threshold)
+    ax.plot([p], [q], "o", color=style.PALETTE[1], markersize=8, label=f"threshold {threshold:g}: FMR {p:.2%}, FNMR {q:.1%}")
+    if subgroup_impostor is not None:
+        ps = false_match_rate(subgroup_impostor, threshold)
+        ax.plot([ps], [q], "s", color=style.PALETTE[3], markersize=8,
+                label=f"same threshold, subgroup: FMR {ps:.2%}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("false match rate (impostor pairs accepted, log scale)")
+    ax.set_ylabel("false non-match rate (log scale)")
+    ax.set_title("DET curve: each threshold is one point")
+    ax.legend(fontsize=9, loc="lower left")
+    ax.figure.tight_layout()
+    return ax
 
 
 # --- One-to-many search: why galleries multiply errors -------------------------------------

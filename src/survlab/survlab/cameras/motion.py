@@ -44,6 +44,23 @@ class Walker:
 
 
 @dataclass(frozen=True)
+class Bird:
+    """Something that is not a person crossing the sky: motion that a detector cannot tell from a walker.
+
+    ``start`` is the frame at which it sets off just outside the left edge; ``speed`` in
+    pixels per frame (left to right); ``row`` is its top row; ``brightness`` its grey level.
+    It is never part of the ground truth, so every alarm it causes is a false alarm.
+    """
+
+    start: int
+    speed: float
+    row: int
+    brightness: float = 0.2
+    height: int = 3
+    width: int = 5
+
+
+@dataclass(frozen=True)
 class SceneSpec:
     """The settings of a synthetic scene. Change one with ``dataclasses.replace``."""
 
@@ -58,6 +75,7 @@ class SceneSpec:
     flicker_sd: float = 0.07  # random change of overall brightness from frame to frame (relative)
     specks_per_frame: int = 4  # tiny bright specks, like raindrops or insects near the lens
     seed: int = 2
+    birds: tuple[Bird, ...] = ()  # non-human motion, never in the truth
 
     def __post_init__(self) -> None:
         if self.n_frames < 2:
@@ -73,6 +91,9 @@ class SceneSpec:
                 raise ValueError(f"a walker's scale must be in (0, 2], got {w.scale}")
             if not 0 < w.feet <= self.height:
                 raise ValueError(f"a walker's feet must be on a row inside the frame (1 to {self.height}), got {w.feet}")
+        for b in self.birds:
+            if b.speed <= 0 or not 0 <= b.row <= self.height - b.height:
+                raise ValueError(f"a bird needs a positive speed and a row inside the frame, got {b}")
 
 
 @dataclass(frozen=True)
@@ -155,6 +176,11 @@ def make_scene(spec: SceneSpec = SceneSpec()) -> Scene:
             if m.any():
                 picture[t][m] = 0.5 + w.contrast  # a flat-coloured figure
                 truth[t] |= m
+    for b in spec.birds:  # drawn without the random generator, so the rest of the scene is unchanged
+        for t in range(b.start, T):
+            left = int(round(-b.width + (t - b.start) * b.speed))
+            cols = slice(max(left, 0), max(min(left + b.width, W), 0))
+            picture[t, b.row:b.row + b.height, cols] = b.brightness
     # Flicker multiplies the whole frame: brighter parts of the scene change the most.
     gain = 1.0 + rng.normal(0.0, spec.flicker_sd, T)
     frames = picture * gain[:, None, None] + rng.normal(0.0, spec.noise_sd, (T, H, W))
@@ -286,6 +312,29 @@ def frame_alarms(mask: np.ndarray) -> np.ndarray:
     if mask.ndim != 3:
         raise ValueError(f"mask must have shape (frames, height, width), got shape {mask.shape}")
     return mask.reshape(mask.shape[0], -1).any(axis=1)
+
+
+def alarm_events(alarms: np.ndarray) -> int:
+    """How many separate events a row of per-frame alarms makes when each run of consecutive alarm frames is merged."""
+    alarms = np.asarray(alarms, dtype=bool)
+    if alarms.ndim != 1:
+        raise ValueError(f"alarms must be one yes/no per frame (1-d), got shape {alarms.shape}")
+    return int(alarms[0]) + int((alarms[1:] & ~alarms[:-1]).sum()) if alarms.size else 0
+
+
+def false_alert_hours(cameras: float, decisions_per_day: float, false_alarm_rate: float,
+                      seconds_per_check: float) -> float:
+    """Operator hours a day spent checking false alerts: cameras x decisions x false-alarm rate x seconds each, / 3600.
+
+    Assumes (as in a quiet scene) that almost every decision is about an empty scene.
+    """
+    for name, value in (("cameras", cameras), ("decisions_per_day", decisions_per_day),
+                        ("seconds_per_check", seconds_per_check)):
+        if not value >= 0:
+            raise ValueError(f"{name} cannot be negative, got {value!r}")
+    if not 0 <= false_alarm_rate <= 1:
+        raise ValueError(f"a false-alarm rate is a share between 0 and 1, got {false_alarm_rate!r}")
+    return cameras * decisions_per_day * false_alarm_rate * seconds_per_check / 3600
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ LIMITS = ("storage", "bandwidth", "power", "viewers")
 UNITS = {"storage": "TB", "bandwidth": "Gbit/s", "power": "kW", "viewers": "people on duty"}
 
 RAW_BITS_PER_PIXEL = 24  # uncompressed full colour: 8 bits each for red, green and blue
+SUBSAMPLED_BITS_PER_PIXEL = 12  # 4:2:0: full-resolution brightness, colour at a quarter: what an encoder starts from
 
 # Illustrative compressed bits per pixel for a mostly static surveillance scene. These are
 # assumptions for teaching, chosen so that H.265 needs about half the bitrate of H.264 at
@@ -32,6 +33,10 @@ ASSUMED_BITS_PER_PIXEL = {"H.264": 0.08, "H.265": 0.04}
 RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080), "4K": (3840, 2160)}
 
 ASSUMED_FACE_WIDTH_M = 0.16  # an adult face is roughly this wide; an assumption for the geometry
+
+# Pixel densities (pixels per metre of scene width) of the four operator tasks in IEC 62676-4
+# (2014/2015 edition, "DORI"), as published by vendors; the 2025 revision renames and raises them.
+DORI_PX_PER_M = {"detect": 25.0, "observe": 62.5, "recognise": 125.0, "identify": 250.0}
 
 
 def _positive(name: str, value: float) -> None:
@@ -91,6 +96,19 @@ def pixels_on_target(distance_m: float, hfov_deg: float, width_px: int,
         raise ValueError(f"hfov_deg is a field of view in degrees, between 0 and 180, got {hfov_deg!r}")
     scene_width_m = 2 * distance_m * math.tan(math.radians(hfov_deg) / 2)
     return width_px * object_width_m / scene_width_m
+
+
+def pixel_density(distance_m: float, hfov_deg: float, width_px: int) -> float:
+    """Pixels per metre of scene width at ``distance_m``: what the IEC 62676-4 bands are stated in."""
+    return pixels_on_target(distance_m, hfov_deg, width_px, object_width_m=1.0)
+
+
+def card_retention_days(card_gb: float, bitrate_mbps: float, recording_fraction: float = 1.0) -> float:
+    """Days of video a camera's own memory card holds before it overwrites the oldest (1 GB = 10^9 bytes)."""
+    _positive("card_gb", card_gb)
+    _positive("bitrate_mbps", bitrate_mbps)
+    _fraction("recording_fraction", recording_fraction, allow_zero=False)
+    return card_gb / (storage_tb(1, bitrate_mbps, 1, recording_fraction) * 1000)
 
 
 # --- what a network needs ---------------------------------------------------------------
@@ -337,22 +355,36 @@ def plot_pipeline(ax=None):
 
 
 def plot_pixels_on_target(ax=None, width_px: int = 1920, fields_of_view=(30, 60, 100),
-                          max_distance_m: float = 40.0, object_width_m: float = ASSUMED_FACE_WIDTH_M):
-    """Pixels across a face against distance, for lenses with different fields of view."""
+                          max_distance_m: float = 40.0, object_width_m: float = ASSUMED_FACE_WIDTH_M,
+                          bands: bool = True):
+    """Pixels across a face against distance, for lenses with different fields of view.
+
+    With ``bands``, shaded horizontal bands mark the IEC 62676-4 (2014) pixel densities for
+    detecting, observing, recognising and identifying a person, converted to pixels across
+    a face of ``object_width_m``.
+    """
     import numpy as np
 
-    ax = _axes(ax, (7.0, 4.0))
+    ax = _axes(ax, (7.0, 4.2))
     distances = np.linspace(1, max_distance_m, 200)
     for hfov in fields_of_view:
         px = [pixels_on_target(d, hfov, width_px, object_width_m) for d in distances]
         ax.plot(distances, px, label=f"{hfov}° field of view", linewidth=2)
     ax.set_yscale("log")
     low, high = ax.get_ylim()
+    if bands:
+        edges = [DORI_PX_PER_M[k] * object_width_m for k in DORI_PX_PER_M] + [high]
+        for i, name in enumerate(DORI_PX_PER_M):
+            ax.axhspan(edges[i], edges[i + 1], color="0.5", alpha=0.06 + 0.05 * i, linewidth=0)
+            ax.axhline(edges[i], color="0.45", linewidth=0.8, linestyle=":")
+            ax.text(max_distance_m, edges[i] * 1.04, f"{name} ({edges[i]:g} px)", ha="right", va="bottom",
+                    fontsize=8, color="0.3")
+        ax.set_ylim(low, high)
     _plain_log_ticks(ax.yaxis, low, high, steps=(1, 2, 5))
     ax.set_xlabel("distance from the camera (m)")
     ax.set_ylabel(f"pixels across a {object_width_m * 100:.0f} cm face (log scale)")
     ax.set_title(f"A {width_px}-pixel-wide camera: wider view, fewer pixels per face")
-    ax.legend(title="lens")
+    ax.legend(title="lens", loc="lower left")
     return ax
 
 

@@ -12,6 +12,7 @@ that looks like it (or the reverse), but not a digit read as another digit.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -813,3 +814,21 @@ def plot_identification(town: Town, week: Week, ks: Iterable[int] = range(1, 31)
     ax.set_ylabel("vehicles correctly placed (%)")
     ax.legend(loc="upper left")
     return ax
+
+
+# --- comparing two reported accuracies ----------------------------------------------------
+
+def rate_standard_error(rate: float, n: int) -> float:
+    """Standard error of a rate measured on ``n`` independent test items: sqrt(p (1 - p) / n)."""
+    if not 0 <= rate <= 1 or n < 1:
+        raise ValueError(f"need a rate between 0 and 1 and at least one test item, got {rate!r}, {n!r}")
+    return math.sqrt(rate * (1 - rate) / n)
+
+
+def difference_standard_error(rate_a: float, n_a: int, rate_b: float, n_b: int) -> float:
+    """Standard error of the difference of two rates measured on separate, independent test sets.
+
+    The variances add: sqrt(p_a (1 - p_a) / n_a + p_b (1 - p_b) / n_b). On the *same* test
+    items a paired comparison is needed instead, and it needs the items each got right.
+    """
+    return math.hypot(rate_standard_error(rate_a, n_a), rate_standard_error(rate_b, n_b))

@@ -12,6 +12,14 @@ _MODULES = {
     "motion-detection": "survlab.labs.motion_detection",
     "face-matching": "survlab.labs.face_matching",
     "plate-trails": "survlab.labs.plate_trails",
+    "viewing-records": "survlab.labs.viewing_records",
+    "iris-deduplication": "survlab.labs.iris_deduplication",
+    "biometric-scores": "survlab.labs.biometric_scores",
+    "id-card-records": "survlab.labs.id_card_records",
+    "watching-costs": "survlab.labs.watching_costs",
+    "awareness-surveys": "survlab.labs.awareness_surveys",
+    "capstone-week": "survlab.labs.capstone_week",
+    "file-marks": "survlab.labs.file_marks",
 }
 
 

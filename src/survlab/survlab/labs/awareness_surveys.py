@@ -2,7 +2,8 @@
 :mod:`survlab.people.awareness`.
 
 Every number is hypothetical: the stakes, the survey counts and the population are made
-up for teaching. The 38 North study's survey results are not public; none is used here.
+up for teaching. The 38 North study's survey results are not available to the course;
+none is used here.
 """
 from __future__ import annotations
 
@@ -30,9 +31,7 @@ class Scenario:
 SCENARIO = Scenario()
 
 
-def population() -> awareness.Population:
-    """The lab's seeded synthetic population."""
-    return awareness.make_population(seed=SCENARIO.population_seed)
+POPULATION = awareness.make_population(seed=SCENARIO.population_seed)  # 200,000 synthetic people
 
 
 LAB = Lab(
@@ -45,7 +44,8 @@ LAB = Lab(
             expected=key.break_even_belief,
             kind=Number(rtol=0.01),
             hint="acting is worth B minus the chance times C; set that equal to zero and solve for the chance.",
-            mistakes=(Mistake(lambda e: 1 / e, "that is C / B; the chance where B = chance x C is B / C."),),
+            mistakes=(Mistake(lambda e: 1 / e, "that is upside down (C over B, more than 1): a chance must lie between "
+                                                  "0 and 1; solve B - chance x C = 0 for the chance."),),
         ),
         Exercise(
             name="loss_underestimate",
@@ -92,7 +92,10 @@ LAB = Lab(
             expected=key.reachable_bias,
             kind=Number(rtol=0.05),
             hint="use awareness.sampling_bias(pop, 100): estimate minus truth, with the lab's population.",
-            mistakes=(Mistake(lambda e: -e, "you subtracted the other way round: estimate minus true share."),),
+            mistakes=(Mistake(lambda e: -e, "you subtracted the other way round: estimate minus true share."),
+                      Mistake(lambda e: POPULATION.reachable_share,
+                              "that is the share among the reachable itself; the exercise asks how far the "
+                              "surveys' average lies from the true share: subtract it."),),
         ),
         Exercise(
             name="reachable_bias_1000",

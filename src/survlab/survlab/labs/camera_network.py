@@ -17,6 +17,9 @@ CITY_WITH_ANALYTICS = network.EXAMPLE_CITY_WITH_ANALYTICS  # people watch 1 feed
 
 RESOLUTION = "1080p"  # what each camera's sensor delivers
 FPS = 25  # frames per second
+LENS_FOV_DEG = 60  # the camera's horizontal field of view
+FACE_DISTANCE_M = 15  # how far away the face is in the pixels-on-a-face exercise
+CARD_GB = 128  # the camera's own memory card (10^9 bytes to the gigabyte)
 
 
 LAB = Lab(
@@ -35,6 +38,36 @@ LAB = Lab(
                         "you counted pixels per second, not bits: each uncompressed pixel takes 24 bits."),
                 Mistake(lambda e: e / 8, "one of your two rates is in bytes; put both in bits per second."),
                 Mistake(lambda e: e / FPS, "that is one frame's bits; the stream carries 25 frames every second."),
+            ),
+        ),
+        Exercise(
+            name="face_pixels",
+            prompt="How many pixels wide is a 16 cm face 15 m from a 1,920-pixel camera with a 60 degree lens?",
+            expected=key.face_pixels,
+            kind=Number(rtol=0.02),
+            hint="the scene at that distance is 2 x distance x tan(field of view / 2) metres wide; the sensor's "
+                 "pixels spread across it, and the face takes its share (math.tan wants radians).",
+            mistakes=(
+                Mistake(lambda e: key._face_pixels_full_angle(), "you used tan of the whole field of view; the scene "
+                        "is 2 x distance x tan(half the field of view) wide."),
+                Mistake(lambda e: 2 * e, "you left out the 2: tan(half the angle) gives half the scene's width."),
+                Mistake(lambda e: key._face_pixels_in_degrees(), "math.tan works in radians: convert with "
+                        "math.radians(30) first."),
+            ),
+        ),
+        Exercise(
+            name="card_days",
+            prompt="How many days of continuous video does the camera's own 128 GB memory card hold at 2 Mbps?",
+            expected=key.card_days,
+            kind=Number(rtol=0.02),
+            hint="one day at 2 Mbps is megabits per second x 86,400 s / 8 bytes; divide the card's bytes by that.",
+            mistakes=(
+                Mistake(lambda e: e / 8, "you treated the card's gigabytes as gigabits (or the stream's bits as "
+                        "bytes): a byte has 8 bits."),
+                Mistake(lambda e: e * 8, "you forgot to turn bits into bytes: divide a day's bits by 8."),
+                Mistake(lambda e: e * 2**30 / 1e9, "you counted the card as 128 x 1024**3 bytes; cards are sold "
+                        "in gigabytes of 10**9 bytes."),
+                Mistake(lambda e: e * 24, "that is hours, not days."),
             ),
         ),
         Exercise(

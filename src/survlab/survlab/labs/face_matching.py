@@ -7,6 +7,7 @@ download). Part B's faces are synthetic: seeded random templates made by
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..cameras import faces
@@ -23,6 +24,7 @@ class Scenario:
     gallery_for_count: int = 5_000  # gallery searched in the "how many false matches" exercise
     gallery_for_chance: int = 500  # gallery searched in the "chance of a false match" exercise
     target_chance: float = 0.5  # even odds
+    subgroup_gallery: int = 500  # a gallery drawn from the synthetic subgroup
 
 
 SCENARIO = Scenario()
@@ -115,8 +117,42 @@ LAB = Lab(
                                                      "0.5; the chance of at least one is lower there."),
                 Mistake(lambda e: round(1 / key._p()), "that is where you expect one false match per search; the "
                                                    "chance of at least one is already about 63% there."),
+                Mistake(lambda e: math.ceil(math.log(2) / key._p()),
+                        "that is the lesson's small-p rule, ln 2 / p, rounded up: a good estimate, one person too "
+                        "many here. The exact answer solves (1 - p)**N = 0.5 with math.log(1 - p)."),
+                Mistake(lambda e: round(0.69 / key._p()),
+                        "that is the rule of thumb 0.69 / p with 0.69 rounded: close, but solve (1 - p)**N = 0.5 "
+                        "exactly with math.log(0.5) / math.log(1 - p), then round up."),
                 Mistake(lambda e: faces.gallery_size_for_probability(ROUNDED_P, SCENARIO.target_chance),
                         ROUNDED_P_HINT),
+            ),
+        ),
+        Exercise(
+            name="subgroup_fmr_ratio",
+            prompt="At the same threshold, how many times higher is the subgroup's false match rate than everyone's?",
+            expected=key.subgroup_fmr_ratio,
+            kind=Number(rtol=0.02),
+            hint="measure the false match rate of faces.subgroup_impostor_scores() at THRESHOLD as you did for "
+                 "scores.impostor, and divide it by p.",
+            mistakes=(
+                Mistake(lambda e: 1 / e, "you divided the other way round: the subgroup's rate divided by p."),
+                Mistake(lambda e: key._subgroup_p(), "that is the subgroup's false match rate itself; divide it by p "
+                        "to see how many times higher it is."),
+            ),
+        ),
+        Exercise(
+            name="subgroup_chance",
+            prompt="What is the chance that a search by a subgroup member who is not enrolled, against a gallery of "
+                   "500 members of the same subgroup, returns at least one false match?",
+            expected=key.subgroup_chance,
+            kind=Number(rtol=0.02),
+            hint="the same formula as before, 1 - (1 - p)**N, with the subgroup's own false match rate in place of p.",
+            mistakes=(
+                Mistake(lambda e: key.chance_of_false_match(), "that uses everyone's p; within the subgroup, each "
+                        "comparison has the subgroup's higher false match rate."),
+                Mistake(lambda e: key._subgroup_p() * SCENARIO.subgroup_gallery,
+                        "p × N is the average number of false matches, not a chance; use 1 - (1 - p)**N."),
+                Mistake(lambda e: 100 * e, "that looks like a percentage; give the chance as a fraction between 0 and 1."),
             ),
         ),
     ),

@@ -14,7 +14,7 @@ key = AnswerKey(__name__)  # expected values live in survlab.answers.getting_sta
 
 @dataclass(frozen=True)
 class Scenario:
-    population: int = 3_000_000  # people in a hypothetical city
+    population: int = 3_000_000  # people in a hypothetical city: a round number, not an estimate of any real city
     cameras: int = 15_000  # cameras in it
     bitrate_mbps: float = 2.0  # one camera's video stream
     gallery: int = 2_000_000  # enrolled faces a search is compared against
@@ -46,6 +46,11 @@ LAB = Lab(
             mistakes=(
                 Mistake(lambda e: e * 8, "that is gigabits, not gigabytes: a byte has 8 bits."),
                 Mistake(lambda e: e / 24, "that is one hour of video; a day has 86,400 seconds."),
+                Mistake(lambda e: e * 1e9 / 2**30, "you divided by 1024**3: that gives gibibytes (GiB). This course's "
+                        "gigabyte is 10**9 bytes, as disk makers count it; divide by 1e9 instead."),
+                Mistake(lambda e: e * 1e9, "that is in bytes: you have not divided by 10**9 to get gigabytes."),
+                Mistake(lambda e: e / 1e6, "that is a million times too small: 2 megabits per second is 2 x 10**6 "
+                        "bits per second, so multiply the megabits by 10**6 first."),
             ),
         ),
         Exercise(
@@ -63,7 +68,13 @@ LAB = Lab(
             expected=key.city_storage_vs_phone,
             kind=WholeNumber(),
             hint="divide the city's gigabytes per day by the phone's gigabytes, take log10 and round it.",
-            mistakes=(Mistake(lambda e: key._one_camera_vs_phone(), "compare the whole city's day, not one camera's, with the phone."),),
+            mistakes=(
+                Mistake(lambda e: key._one_camera_vs_phone(), "compare the whole city's day, not one camera's, with the phone."),
+                Mistake(lambda e: key._city_vs_phone_truncated(), "you cut off the decimals (int() or math.floor) "
+                        "instead of rounding: round() goes to the nearest whole number."),
+                Mistake(lambda e: key._city_bytes_vs_phone_gb(), "you compared the city's bytes with the phone's "
+                        "gigabytes: put both in gigabytes (10**9 bytes) first."),
+            ),
         ),
     ),
 )

@@ -14,10 +14,16 @@ from ..checks import AnswerKey, Exercise, Lab, Mistake, Number, WholeNumber
 
 key = AnswerKey(__name__)  # expected values live in survlab.answers.motion_detection
 
-SPEC = motion.SceneSpec()  # the seeded scene every cell of the lab uses
+SPEC = motion.SceneSpec(birds=(motion.Bird(start=65, speed=32.0, row=4),))  # the seeded scene; a bird crosses the sky in frames 66-68 (alarms 66-69)
 DETECTOR = motion.Detector()  # frame differencing, threshold 0.1, opening 3, blobs of 12+ pixels
 FRAME = 15  # the frame compared with its predecessor in exercise 1
 LEVELS = tuple(float(x) for x in np.round(np.arange(0.04, 0.301, 0.02), 2))  # the thresholds to try
+
+# A hypothetical district for the "alerts at scale" exercise (made-up numbers, as in the lesson).
+DISTRICT_CAMERAS = 500
+DECISIONS_PER_DAY = 86_400  # one yes/no a second
+DISTRICT_FALSE_ALARM_RATE = 0.001  # false alarms per empty-scene decision
+SECONDS_PER_CHECK = 10  # an operator's time to look at one alert
 
 
 def scene() -> motion.Scene:
@@ -94,9 +100,43 @@ LAB = Lab(
                  "counts (flickering minus steady).",
             mistakes=(
                 Mistake(lambda e: -e, "you subtracted the other way round: flickering minus steady."),
-                Mistake(lambda e: key._extra_false_alarms_without_cleanup(), "that is what you get without the "
-                        "clean-up: specks then set off alarms in every empty frame of both videos. Use the "
-                        "lab's DETECTOR, which cleans the mask."),
+                Mistake(lambda e: 0, "0 would mean the flicker adds no false alarms at all. Check that you scored "
+                        "the flickering `scene` and the `steady` copy (not the same video twice) with md.DETECTOR, "
+                        "then subtracted their false_positives."),
+                Mistake(lambda e: key._flickering_false_alarms(), "that is every false alarm under flickering light; "
+                        "the steady video has false alarms too (the bird). Subtract the steady count."),
+                Mistake(lambda e: key._steady_false_alarms(), "that is the steady video's false alarms (the bird); "
+                        "the question asks how many more the flickering video raises."),
+            ),
+        ),
+        Exercise(
+            name="alarm_events",
+            prompt="Under flickering light, how many separate events do the alarm frames make once runs of "
+                   "consecutive alarm frames are merged?",
+            expected=key.alarm_events,
+            kind=WholeNumber(),
+            hint="a new event starts at every alarm frame whose previous frame raised no alarm; count those "
+                 "(motion.alarm_events does it).",
+            mistakes=(
+                Mistake(lambda e: key._alarm_frames(), "that counts alarm frames; merge each run of consecutive "
+                        "alarm frames into one event."),
+                Mistake(lambda e: key._steady_events(), "that is the steady-light video; use the flickering `scene`."),
+            ),
+        ),
+        Exercise(
+            name="operator_hours",
+            prompt="In the hypothetical district, how many operator hours a day go on checking false alerts?",
+            expected=key.operator_hours,
+            kind=Number(rtol=0.02),
+            hint="false alerts a day = cameras x decisions per camera x false-alarm rate; multiply by the "
+                 "seconds each check takes and turn seconds into hours.",
+            mistakes=(
+                Mistake(lambda e: e * 3600, "that is in seconds; the question asks for hours (3,600 seconds)."),
+                Mistake(lambda e: e * 60, "that is in minutes; the question asks for hours."),
+                Mistake(lambda e: e / DISTRICT_CAMERAS, "that is one camera's false alerts; multiply by the cameras."),
+                Mistake(lambda e: e / SECONDS_PER_CHECK, "you left out the time each check takes "
+                        f"({SECONDS_PER_CHECK} seconds per alert)."),
+                Mistake(lambda e: e / 8, "that is eight-hour shifts; the question asks for hours."),
             ),
         ),
     ),

@@ -19,6 +19,11 @@ TOLERANCE = 1  # characters a read may differ by and still count as the target
 SAMPLE_READS = 5  # reads per vehicle in the "how few reads?" exercise
 PLACE_SHARE = 0.8  # share of vehicles whose home and workplace should be placed
 
+# The two accuracies Daily NK reported for the Kim Il Sung University paper, and the test size.
+REPORTED_NEW_ACCURACY = 0.961  # the paper's method, 70 ms
+REPORTED_OLD_ACCURACY = 0.968  # the earlier method, 300 ms
+TEST_ITEMS = 600  # test videos; assumed here for each method, on separate sets
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -124,6 +129,23 @@ LAB = Lab(
                 Mistake(lambda e: key.reads_needed("home"),
                         "that places the home alone; the question asks for home and workplace both (what=\"both\")."),
                 Mistake(lambda e: e - 1, "that is the last k that falls short; give the first that reaches the share."),
+            ),
+        ),
+        Exercise(
+            name="accuracy_gap_se",
+            prompt="What is the standard error of the difference between the two reported accuracies, each "
+                   "measured on 600 test items?",
+            expected=key.accuracy_gap_se,
+            kind=Number(rtol=0.02),
+            hint="each rate has variance p(1 - p)/n; the variance of a difference of two independent rates is "
+                 "the sum of the two; take the square root.",
+            mistakes=(
+                Mistake(lambda e: key._one_rate_se(), "that is the standard error of one rate; a difference of two "
+                        "measured rates is less certain than either, so add the two variances first."),
+                Mistake(lambda e: key._sum_of_ses(), "you added the two standard errors; add the variances "
+                        "(the squares) and then take the square root."),
+                Mistake(lambda e: e ** 2, "that is the variance of the difference; take its square root."),
+                Mistake(lambda e: 100 * e, "that is in percentage points; give it as a share (0.01 is 1 point)."),
             ),
         ),
     ),

@@ -51,7 +51,9 @@ LAB = Lab(
             kind=WholeNumber(),
             hint="compare costs.machine_cost(a, year) with costs.human_cost(a) year by year, or use costs.break_even_year.",
             mistakes=(Mistake(lambda e: key.break_even_without_analysts(),
-                              "that break-even leaves out the analysts; someone still has to watch the feeds."),),
+                              "that break-even leaves out the analysts; someone still has to watch the feeds."),
+                      Mistake(lambda e: e + 1, "one year too late: the first year is year 0, so count from 0 "
+                                               "(costs.machine_cost(a, 0) is the first year's cost)."),),
         ),
         Exercise(
             name="break_even_automated",
@@ -68,7 +70,10 @@ LAB = Lab(
             kind=Choice(costs.SENSITIVE),
             hint="read the tornado chart or costs.sensitivity(a): which bar is longest?",
             mistakes=(Mistake(lambda e: "camera_price", "the camera's price matters, but less than you might think: "
-                                                        "look at which bar is longest."),),
+                                                        "look at which bar is longest."),
+                      Mistake(lambda e: "price_decline", "the price decline moves the break-even a long way (13 years "
+                                                         "to 3), but one bar is longer still: look for the one that "
+                                                         "reaches 'never'."),),
         ),
     ),
 )

@@ -13,7 +13,7 @@ Two small models, both synthetic:
   reachable is biased however large it is.
 
 No number here describes a real survey or a real system; the 38 North study's survey
-results are not public, and the course quotes none.
+results are not available to the course, and it quotes none.
 """
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ CLAIMS = (
     Claim("cameras", "face recognition at Sunan airport announced in 2019", "reported"),
     Claim("cameras", "traffic cameras likely used to record licence plates", "uncertain"),
     Claim("IDs", "ID cards reissued with fingerprints and photographs", "reported"),
-    Claim("IDs", "blood type on the cards (\"possibly\")", "uncertain"),
+    Claim("IDs", "blood tests for the cards (\"possibly\", press accounts)", "uncertain"),
     Claim("screens", "Manbang set-top box shown on state TV in 2016", "documented"),
     Claim("screens", "IPTV could monitor viewing habits (a capability)", "uncertain"),
     Claim("screens", "Red Star OS 3.0 marks files with a disk-derived value", "documented"),
