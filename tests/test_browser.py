@@ -40,7 +40,9 @@ NO_NETWORK_SCHEMES = ("data:", "blob:", "about:")
 SEARCH_TERM, SEARCH_LESSON = "differencing", "book/cameras/02-seeing-motion.html"
 SOLUTION_PAGE = "notebooks/00-getting-started.html"
 SCREENSHOT_PAGES = {"front": "book/index.html", "lesson": "book/cameras/02-seeing-motion.html",
-                    "lab": "notebooks/00-getting-started.html"}
+                    "lab": "notebooks/00-getting-started.html", "how-to-use": "book/how-to-use.html",
+                    # long inline code (skimage's cascade file name) must wrap on a phone
+                    "long-code": "notebooks/03-face-matching.html"}
 # Alt text that says nothing about the picture.
 GENERIC_ALT = {"image", "figure", "picture", "photo", "graph", "chart", "plot", "png", "output", "img", "icon"}
 IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.I)
@@ -290,6 +292,18 @@ def test_search_finds_a_lesson(browser, server, site):
     context.close()
     assert SEARCH_LESSON in [href.split("#")[0] for href in found], found
     assert recorder.errors == [] and recorder.other_hosts == []
+
+
+def test_one_search_box_on_every_screen(browser, server):
+    """The theme's header repeats the sidebar's search field on wide screens; one is kept."""
+    seen = {}
+    for size_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport, is_mobile=size_name == "phone")
+        page = context.new_page()
+        page.goto(server + "book/how-to-use.html")
+        seen[size_name] = page.locator(".search-button__button:visible").count()
+        context.close()
+    assert seen == {"desktop": 1, "phone": 1}
 
 
 def test_solution_dropdown_opens_on_click(browser, server):

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         from .sandbox import IsolationUnavailable
 
         # A batch engine stops a job with SIGTERM: exit through the clean-up (sandboxes, cgroups, lock).
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         try:
             shard = grading.parse_shard(args.shard) if args.shard else None
             if args.unsafe_no_isolation:
@@ -109,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             return 3
         except ValueError as err:  # two files for one student, a locked CSV: nothing graded or overwritten
             parser.error(str(err))
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         errors = sum(g.status == grading.ERROR for g in grades.values())
         print(f"graded {len(grades)} submission(s), {errors} could not be graded; "
               f"{len(grading.read_csv(args.out))} row(s) in {args.out}")

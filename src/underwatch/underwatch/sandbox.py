@@ -416,14 +416,18 @@ class Lane:
                                                            + (f"; bwrap said: {tail}" if tail else "") + hint))
         log.close()
 
-    def close(self) -> None:
+    def close(self, grace: float = 2.0) -> None:
+        """Closing the socket tells the server to exit; it and bwrap then reap their children
+        (so their CPU time is counted by whoever waits for the grader); killed if it does not."""
         if self.sock is not None:
             self.sock.close()
             self.sock = None
         if self.proc is not None:
-            if self.proc.poll() is None:
+            try:
+                self.proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
                 self.proc.kill()
-            self.proc.wait()
+                self.proc.wait()
             self.proc = None
 
     def run(self, cells: list, *, timeout: int, memory_mb: int, cgroups: Cgroups | None) -> Outcome:
