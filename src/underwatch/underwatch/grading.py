@@ -36,6 +36,7 @@ import survlab
 from survlab import checks, labs
 
 from . import sandbox
+from .sandbox import json_depth_ok  # checked before any parse, here and on the sandbox's reports
 
 GRADED, ERROR = "graded", "error"
 MAX_NOTEBOOK_BYTES = 25_000_000  # a lab's student edition is under 1 MB, figures included
@@ -90,29 +91,6 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 
 # ---- reading a submission, with limits before any parsing ----
-
-_JSON_STRING = re.compile(rb'"[^"]*"')  # once escapes are gone, every quote delimits a string
-_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
-
-
-def json_depth_ok(data: bytes, limit: int) -> bool:
-    """True if no array or object in ``data`` is nested deeper than ``limit`` (strings skipped);
-    linear time and no recursion, so it is safe on any input."""
-    import numpy as np
-
-    # Linear passes only (no pattern that could rescan the input): escaped backslashes, then
-    # escaped quotes, then whole strings, then everything but brackets.
-    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = _JSON_STRING.sub(b"", unescaped).translate(None, _NOT_BRACKETS)
-    depth = 0
-    for start in range(0, len(brackets), 1 << 20):  # in slices: a few MB of memory whatever the file
-        codes = np.frombuffer(brackets, dtype=np.uint8, count=min(1 << 20, len(brackets) - start), offset=start)
-        running = np.cumsum(np.where((codes == ord("[")) | (codes == ord("{")), 1, -1).astype(np.int32)) + depth
-        if int(running.max()) > limit:
-            return False
-        depth = int(running[-1])
-    return True
-
 
 @dataclass
 class Submission:
