@@ -281,6 +281,29 @@ def _fontlist() -> str:
 LIB = "/opt/underwatch/lib"
 INSIDE = "/opt/underwatch/inside.py"
 FONTS = "/opt/underwatch/fontlist.json"
+ENV = "/opt/underwatch/env"  # the virtual environment, wherever it lives (a checkout under /tmp would be hidden)
+
+
+def _venv() -> str | None:
+    """The virtual environment's folder, if the grader runs in one."""
+    prefix, base = os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)
+    return prefix if prefix != base else None
+
+
+def in_sandbox(path: str) -> str:
+    """Where a path of the virtual environment appears inside the sandbox."""
+    venv = _venv()
+    if venv and (path == venv or path.startswith(venv + os.sep)):
+        return ENV + path[len(venv):]
+    return path
+
+
+def sandbox_python() -> str:
+    """The interpreter to run inside the sandbox: the venv's, at its sandbox path."""
+    venv = _venv()
+    if venv and Path(sys.executable).absolute().as_posix().startswith(sys.prefix):
+        return ENV + Path(sys.executable).absolute().as_posix()[len(sys.prefix):]
+    return in_sandbox(os.path.realpath(sys.executable))
 
 
 def bwrap_command(config: dict) -> list[str]:
@@ -301,7 +324,10 @@ def bwrap_command(config: dict) -> list[str]:
         elif path.is_dir():
             cmd += ["--ro-bind", str(path), str(path)]
     made = set()
-    for prefix in sorted({os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}):
+    venv = _venv()
+    if venv:  # at a fixed path, so that the sandbox's own /tmp cannot hide it
+        cmd += ["--perms", "0755", "--dir", "/opt", "--perms", "0755", "--dir", "/opt/underwatch", "--ro-bind", venv, ENV]
+    for prefix in sorted({os.path.realpath(sys.base_prefix)}):
         if not prefix.startswith("/usr/"):
             # bwrap copies the modes of the host's folders above a bind (/root is 0700): open them
             for parent in reversed(Path(prefix).parents[:-1]):
@@ -367,7 +393,7 @@ def availability() -> str:
         return f"no memory limit can be enforced: {problem}"
     cgroups.remove()
     try:
-        probe = subprocess.run(bwrap_command({}) + ["--", sys.executable, "-I", "-S", "-c", _PROBE],
+        probe = subprocess.run(bwrap_command({}) + ["--", sandbox_python(), "-I", "-S", "-c", _PROBE],
                                capture_output=True, text=True, timeout=60, env={})
     except (OSError, subprocess.TimeoutExpired) as err:
         return f"bubblewrap could not run ({err})"
@@ -409,8 +435,9 @@ class Lane:
                           mplconfigdir=str(self.workdir / f"mpl-{id(self)}"), drop_to=None)
             cmd = [sys.executable, "-I", "-S", str(Path(inside.__file__).resolve())]
         else:
-            config.update(path=[LIB, *site_packages()], mplconfigdir="/tmp/matplotlib", drop_to=list(NOBODY))
-            cmd = bwrap_command(config) + ["--", sys.executable, "-I", "-S", INSIDE]
+            config.update(path=[LIB, *(in_sandbox(os.path.realpath(p)) for p in site_packages())],
+                          mplconfigdir="/tmp/matplotlib", drop_to=list(NOBODY))
+            cmd = bwrap_command(config) + ["--", sandbox_python(), "-I", "-S", INSIDE]
         self.log = tempfile.TemporaryFile()  # unlinked at once: nothing left on disk
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"} if self.unsafe else {}
         self.proc = subprocess.Popen(cmd + [json.dumps(config)], pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
