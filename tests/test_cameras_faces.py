@@ -55,10 +55,20 @@ def test_detect_faces_defaults_are_the_standard_settings(gray):
     assert faces.detect_faces(gray) == faces.detect_faces(gray, **faces.DETECTOR_SETTINGS)
 
 
-def test_a_wider_search_adds_a_false_detection(gray):
+def test_a_wider_search_adds_false_detections(gray):
     boxes = faces.detect_faces(gray, min_size=(24, 24), max_size=(300, 300))
-    assert len(boxes) == 2
-    assert sorted(faces.judge_boxes(boxes, faces.ASTRONAUT_FACE)) == [False, True]
+    judged = faces.judge_boxes(boxes, faces.ASTRONAUT_FACE)
+    assert any(judged) and judged.count(False) >= 1
+
+
+def test_search_sizes_stay_clear_of_rounding_edges():
+    # Asked for exactly 60 pixels, scikit-image's first window is 60 or 59 depending on a
+    # float32 rounding error (the knife edge that gave other machines other boxes).
+    assert faces.search_scale_margin(nudge=0) < 1e-4
+    assert faces.search_scale_margin((24, 24), (300, 300), nudge=0) < 1e-4
+    # With the library's half-pixel nudge, every truncation is far from flipping.
+    assert faces.search_scale_margin() > 5e-3
+    assert faces.search_scale_margin((24, 24), (300, 300)) > 5e-3
 
 
 def test_detect_faces_finds_nothing_in_a_blank_image():
@@ -87,7 +97,7 @@ def test_detect_faces_rejects_bad_settings(gray, kwargs, message):
 
 def test_image_variants_move_the_face_box_with_the_image(gray):
     variants = {v.name: v for v in faces.image_variants(gray)}
-    assert len(variants) == 8
+    assert len(variants) == 10
     flipped = variants["upside down"]
     f = flipped.face
     # The pixels inside the moved box are the original face, flipped.
@@ -105,7 +115,7 @@ def test_image_variants_move_the_face_box_with_the_image(gray):
 
 
 def test_tilted_variant_puts_the_face_box_where_the_face_turned(gray):
-    tilted = next(v for v in faces.image_variants(gray) if v.name.startswith("tilted"))
+    tilted = next(v for v in faces.image_variants(gray) if v.name == "tilted 30°")
     # Turning counter-clockwise moves a point above and left of centre further down and left.
     r0, c0 = faces.ASTRONAUT_FACE.centre
     r1, c1 = tilted.face.centre
@@ -115,22 +125,96 @@ def test_tilted_variant_puts_the_face_box_where_the_face_turned(gray):
     assert math.hypot(r1 - centre, c1 - centre) == pytest.approx(math.hypot(r0 - centre, c0 - centre), abs=1.5)
 
 
-def test_detect_in_variants_shows_where_the_cascade_fails(gray):
-    variants = faces.image_variants(gray)
-    results = {r.name: r for r in faces.detect_in_variants(variants)}
-    assert results["as shipped"].face_found and results["as shipped"].false_boxes == 0
-    assert results["half size (256 px)"].face_found
-    for name in ("tilted 20°", "a third size (171 px)", "low light (dark, noisy, blurred)",
-                 "lower face covered", "eyes covered"):
-        assert not results[name].face_found, name
-    assert not results["upside down"].face_found and results["upside down"].false_boxes == 1
+# What Lab 3 says of each altered copy under the standard search: the face found (True) or missed.
+STATED_OUTCOMES = {
+    "as shipped": True, "upside down": False, "tilted 5°": True, "tilted 30°": False,
+    "three-quarter size (384 px)": True, "half size (256 px)": False, "a third size (171 px)": False,
+    "low light (dark, noisy, blurred)": False, "lower face covered": False, "eyes covered": False,
+}
+
+
+def _without_pixels(name):
+    return name.split(" (")[0] if "size" in name else name  # a rescaled photograph's copies have other widths
+
+
+def _outcomes(gray, face):
+    variants = faces.image_variants(gray, face)
+    return {_without_pixels(v.name): r.face_found for v, r in zip(variants, faces.detect_in_variants(variants))}
+
+
+def _stated():
+    return {_without_pixels(k): v for k, v in STATED_OUTCOMES.items()}
+
+
+def test_detect_in_variants_gives_what_the_lab_says(gray):
+    results = {r.name: r for r in faces.detect_in_variants(faces.image_variants(gray))}
+    assert {name: r.face_found for name, r in results.items()} == STATED_OUTCOMES
+    assert results["as shipped"].false_boxes == 0
+
+
+def _perturbed_photographs(gray):
+    """The photograph moved by a pixel or two, and rescaled by 2 %: the face box moves with it."""
+    from skimage import transform
+
+    f = faces.ASTRONAUT_FACE
+    yield "1 px down", gray[1:], faces.FaceBox(f.row - 1, f.col, f.width, f.height)
+    yield "1 px right", gray[:, 1:], faces.FaceBox(f.row, f.col - 1, f.width, f.height)
+    yield "2 px both", gray[2:, 2:], faces.FaceBox(f.row - 2, f.col - 2, f.width, f.height)
+    for s in (0.98, 1.02):
+        yield f"rescaled {s}", transform.rescale(gray, s), faces.FaceBox(
+            round(f.row * s), round(f.col * s), round(f.width * s), round(f.height * s))
+
+
+@pytest.mark.parametrize("which", range(5))
+def test_each_variants_outcome_survives_a_pixel_of_change(gray, which):
+    name, image, face = list(_perturbed_photographs(gray))[which]
+    assert _outcomes(image, face) == _stated(), name
+
+
+def test_the_wide_search_raises_more_false_boxes_over_shifted_copies(gray):
+    copies = faces.shifted_copies(gray)
+    assert len(copies) == 9
+    standard = faces.tally_detections(faces.detect_in_variants(copies))
+    wide = faces.tally_detections(faces.detect_in_variants(copies, min_size=(24, 24), max_size=(300, 300)))
+    assert standard["face found"] == wide["face found"] == 9
+    assert standard["false detections"] <= 1 and wide["false detections"] >= 9  # a margin, not an exact count
+
+
+LAB3_OUTCOMES = """
+import json
+from survlab.cameras import faces
+g = faces.astronaut_gray()
+vs = faces.image_variants(g)
+wide = faces.detect_faces(g, min_size=(24, 24), max_size=(300, 300))
+copies = faces.shifted_copies(g)
+print(json.dumps({
+    "variants": {v.name: r.face_found for v, r in zip(vs, faces.detect_in_variants(vs))},
+    "standard": [list(map(int, (b.row, b.col, b.width))) for b in faces.detect_faces(g)],
+    "wide_false": faces.judge_boxes(wide, faces.ASTRONAUT_FACE).count(False),
+    "dark_same": faces.detect_faces(g) == faces.detect_faces(g * 0.3),
+    "copies": [faces.tally_detections(faces.detect_in_variants(copies)),
+               faces.tally_detections(faces.detect_in_variants(copies, min_size=(24, 24), max_size=(300, 300)))],
+}))
+"""
+
+
+def test_lab3_says_the_same_with_other_processor_kernels(gray):
+    import kernels
+
+    here = kernels.run_as("", LAB3_OUTCOMES)
+    assert here["variants"] == STATED_OUTCOMES and here["dark_same"] and here["wide_false"] >= 1
+    machines = kernels.other_machines()
+    if not machines:
+        pytest.skip("numpy dispatches no kernels beyond its baseline on this CPU")
+    for label, disabled in machines.items():
+        assert kernels.run_as(disabled, LAB3_OUTCOMES) == here, label
 
 
 def test_detection_table_rows(gray):
     table = faces.detection_table(faces.detect_in_variants(faces.image_variants(gray)[:2]))
     assert table == [
         {"image": "as shipped", "boxes": 1, "face found": "yes", "false detections": 0},
-        {"image": "upside down", "boxes": 1, "face found": "no", "false detections": 1},
+        {"image": "upside down", "boxes": 0, "face found": "no", "false detections": 0},
     ]
     assert "as shipped" in repr(table) and "<table>" in table._repr_html_()
 
@@ -147,8 +231,8 @@ def test_plot_detections_draws_one_rectangle_per_box(gray):
     boxes = faces.detect_faces(gray, min_size=(24, 24), max_size=(300, 300))
     ax = faces.plot_detections(gray, boxes, faces.ASTRONAUT_FACE, title="t")
     assert len(ax.patches) == len(boxes)
-    styles = sorted(p.get_linestyle() for p in ax.patches)
-    assert styles == ["-", "--"]  # one on the face (solid), one false (dashed)
+    styles = {p.get_linestyle() for p in ax.patches}
+    assert styles == {"-", "--"}  # boxes on the face solid, false ones dashed
     assert ax.get_xlabel() and ax.get_ylabel()
 
 
@@ -158,7 +242,7 @@ def test_plot_variants_titles_and_mismatch(gray):
     fig = faces.plot_variants(results, variants)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert len(titles) == len(variants)
-    assert "face missed, 1 false" in titles[1]
+    assert titles[0].endswith("face found") and titles[1].endswith("face missed")
     with pytest.raises(ValueError, match="results"):
         faces.plot_variants(results[:2], variants)
 
@@ -430,20 +514,28 @@ def test_det_points_fall_and_rise_with_the_threshold_and_plot():
     assert "false match rate" in ax.get_xlabel()
 
 
-def test_lab3_even_odds_answer_by_the_ln2_rule_gets_its_own_hint():
+def test_lab3_even_odds_accepts_the_lessons_rule_and_hints_at_the_mistakes():
     from survlab import checks
     from survlab.answers import face_matching as key
     from survlab.labs import face_matching as lab3
     p = key._p()
-    assert key.even_odds_gallery() == 713
-    assert math.ceil(math.log(2) / p) == 714  # the lesson's rule, rounded up
-    by_rule = lab3.LAB.check("even_odds_gallery", math.ceil(math.log(2) / p))
-    assert by_rule.status == checks.WRONG and "ln 2 / p" in by_rule.message
-    thumb = lab3.LAB.check("even_odds_gallery", round(0.69 / p))
-    assert thumb.status == checks.WRONG and "0.69 / p" in thumb.message
-    down = lab3.LAB.check("even_odds_gallery", 712)
-    assert "round up" in down.message
-    assert lab3.LAB.check("even_odds_gallery", 713).correct
+    exact = key.even_odds_gallery()
+    assert exact == math.ceil(math.log(0.5) / math.log(1 - p))
+    check = lambda value: lab3.LAB.check("even_odds_gallery", value)  # noqa: E731
+    # The lesson teaches ln 2 / p, about 0.69 / p: both, rounded or not, and the exact N are accepted,
+    # and the check says what it accepts.
+    for answer in (exact, exact - 1, math.ceil(math.log(2) / p), math.log(2) / p, round(0.69 / p)):
+        result = check(answer)
+        assert result.correct, (answer, str(result))
+        assert "within 1%" in result.tolerance
+    # Foreseeable mistakes, each outside the tolerance, get their own hints.
+    assert "average number" in check(round(0.5 / p)).message
+    assert "63%" in check(round(1 / p)).message
+    assert "natural logarithm" in check(math.log10(2) / p).message
+    assert "rounded p" in check(faces.gallery_size_for_probability(0.001, 0.5)).message
+    far = check(2 * exact)
+    assert far.status == checks.WRONG and far.message == lab3.LAB.exercise("even_odds_gallery").hint
+    assert check(None).status == checks.BLANK_STATUS
 
 
 def test_lab3_subgroup_exercises_and_hints():

@@ -94,13 +94,56 @@ def _cascade():
     return feature.Cascade(data.lbp_frontal_face_cascade_filename())
 
 
+# The smallest window is searched half a pixel wider than asked. scikit-image computes each
+# window's scale in float32 and truncates window and feature sizes to whole pixels; asked for
+# exactly 60 pixels, the first scale is 60/24 give or take a rounding error, so one processor
+# gets 60-pixel windows and another 59, and the boxes found differ between machines. Half a
+# pixel keeps every truncation at least 0.009 pixel from flipping (search_scale_margin).
+SIZE_NUDGE = 0.5
+
+
+def _search_scales(min_size, max_size, scale_factor: float, window: tuple[int, int]) -> np.ndarray:
+    # The scale factors Cascade.detect_multi_scale tries, computed as scikit-image 0.26 does.
+    lo = max(math.log(np.float32(min_size[0]) / window[0], scale_factor),
+             math.log(np.float32(min_size[1]) / window[1], scale_factor), 0)
+    hi = min(math.log(np.float32(max_size[0]) / window[0], scale_factor),
+             math.log(np.float32(max_size[1]) / window[1], scale_factor))
+    return np.power(np.float32(scale_factor), np.arange(lo, hi), dtype=np.float32).astype(float)
+
+
+def search_scale_margin(min_size=(60, 60), max_size=(123, 123), scale_factor: float = 1.2,
+                        nudge: float = SIZE_NUDGE) -> float:
+    """How far, in pixels, the search's sizes stay from a rounding boundary (0 means a knife edge).
+
+    At every scale the detector truncates the window size and each feature's position and size
+    to whole pixels, and rounds the step; a value within a rounding error of a boundary can
+    land on either side on different processors.
+    """
+    import xml.etree.ElementTree as ET
+
+    from skimage import data
+
+    tree = ET.parse(data.lbp_frontal_face_cascade_filename())
+    window = (int(tree.find(".//height").text), int(tree.find(".//width").text))
+    numbers = sorted({v for f in tree.find(".//features") for v in map(int, f[0].text.split())} | set(window))
+    low = (min_size[0] + nudge, min_size[1] + nudge)
+    worst = math.inf
+    for scale in _search_scales(low, max_size, scale_factor, window):
+        for v in (n * scale for n in numbers if n):
+            worst = min(worst, v - math.floor(v), math.ceil(v) - v)
+        worst = min(worst, abs(scale % 1 - 0.5))  # the step is round(scale)
+    return worst
+
+
 def detect_faces(gray: np.ndarray, *, scale_factor: float = 1.2, step_ratio: float = 1.0,
                  min_size: tuple[int, int] = (60, 60), max_size: tuple[int, int] = (123, 123)) -> list[FaceBox]:
     """Find frontal faces in a greyscale image with scikit-image's shipped LBP cascade.
 
     The detector slides square windows from ``min_size`` to ``max_size`` pixels over the
     image (each size ``scale_factor`` times the last) and asks a cascade of quick tests
-    whether each window looks like a face; overlapping hits are merged into one box.
+    whether each window looks like a face; overlapping hits are merged into one box. The
+    smallest size is asked for half a pixel wider (``SIZE_NUDGE``), so that every machine
+    searches the same window sizes.
     """
     gray = _check_gray(gray)
     if scale_factor <= 1:
@@ -114,8 +157,9 @@ def detect_faces(gray: np.ndarray, *, scale_factor: float = 1.2, step_ratio: flo
     key = (hashlib.sha1(np.ascontiguousarray(gray).tobytes()).hexdigest(), gray.shape,
            float(scale_factor), float(step_ratio), tuple(min_size), tuple(max_size))
     if key not in _DETECTIONS:
+        low = (min_size[0] + SIZE_NUDGE, min_size[1] + SIZE_NUDGE)
         found = _cascade().detect_multi_scale(img=gray, scale_factor=scale_factor, step_ratio=step_ratio,
-                                              min_size=tuple(min_size), max_size=tuple(max_size))
+                                              min_size=low, max_size=tuple(max_size))
         boxes = [FaceBox(int(d["r"]), int(d["c"]), int(d["width"]), int(d["height"])) for d in found]
         _DETECTIONS[key] = tuple(sorted(boxes, key=lambda b: (b.row, b.col)))
         while len(_DETECTIONS) > 64:
@@ -140,34 +184,50 @@ def _rotate_point(point: tuple[float, float], angle_deg: float, shape: tuple[int
     return (cr + dr * math.cos(a) - dc * math.sin(a), cc + dr * math.sin(a) + dc * math.cos(a))
 
 
-def image_variants(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FACE) -> list[Variant]:
-    """The image as shipped and seven altered copies: what changes when light, pose, size or cover change.
+LOW_LIGHT = {"brightness": 0.3, "blur": 3.0, "noise": 0.12}  # a sensor in the dark: dim, blurred, grainy
 
-    The copies: upside down, tilted 20 degrees, shrunk to a half and to a third of its
-    size, in low light (darkened to 30 % brightness, blurred and noisy, as a sensor in the dark
-    records it), the lower half of the face covered (as by a mask)
-    and a band over the eyes.
-    """
+
+def _rotated(gray: np.ndarray, face: FaceBox, angle: float, name: str) -> Variant:
     from skimage import transform
+
+    r, c = _rotate_point(face.centre, angle, gray.shape)
+    return Variant(name, transform.rotate(gray, angle),
+                   FaceBox(round(r - face.height / 2), round(c - face.width / 2), face.width, face.height))
+
+
+def _rescaled(gray: np.ndarray, face: FaceBox, factor: float, label: str) -> Variant:
+    from skimage import transform
+
+    small = transform.rescale(gray, factor)
+    return Variant(f"{label} size ({small.shape[1]} px)", small,
+                   FaceBox(int(face.row * factor), int(face.col * factor),
+                           int(face.width * factor), int(face.height * factor)))
+
+
+def image_variants(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FACE) -> list[Variant]:
+    """The image as shipped and nine altered copies: what changes when light, pose, size or cover change.
+
+    The copies: upside down; tilted 5 and 30 degrees; shrunk to three quarters, a half and a
+    third of its size; in low light (``LOW_LIGHT``: darkened, blurred and grainy, as a sensor in
+    the dark records it); the lower half of the face covered (as by a mask); a band over the
+    eyes. Each was chosen so that its result holds when the photograph moves by a pixel or two
+    or is rescaled by 2 % (tests/test_cameras_faces.py): none sits on a knife edge.
+    """
+    from scipy import ndimage
 
     gray = _check_gray(astronaut_gray() if gray is None else gray)
     h, w = gray.shape
-    variants = [Variant("as shipped", gray, face)]
-    variants.append(Variant("upside down", np.flipud(gray),
-                            FaceBox(h - face.row - face.height, face.col, face.width, face.height)))
-    r, c = _rotate_point(face.centre, 20, gray.shape)
-    variants.append(Variant("tilted 20°", transform.rotate(gray, 20),
-                            FaceBox(round(r - face.height / 2), round(c - face.width / 2), face.width, face.height)))
-    for divisor, label in ((2, "half"), (3, "a third")):
-        small = transform.rescale(gray, 1 / divisor)
-        variants.append(Variant(f"{label} size ({small.shape[1]} px)", small,
-                                FaceBox(face.row // divisor, face.col // divisor,
-                                        face.width // divisor, face.height // divisor)))
+    variants = [Variant("as shipped", gray, face),
+                Variant("upside down", np.flipud(gray),
+                        FaceBox(h - face.row - face.height, face.col, face.width, face.height)),
+                _rotated(gray, face, 5, "tilted 5°"),
+                _rotated(gray, face, 30, "tilted 30°")]
+    for factor, label in ((3 / 4, "three-quarter"), (1 / 2, "half"), (1 / 3, "a third")):
+        variants.append(_rescaled(gray, face, factor, label))
     # Real low light is not a dimmer copy: the sensor adds noise and the picture blurs.
     # (Multiplying every pixel by 0.3 would change no comparison between patches at all.)
-    from scipy import ndimage
-
-    dim = ndimage.gaussian_filter(gray * 0.3, 2.0) + np.random.default_rng(SEED).normal(0, 0.08, gray.shape)
+    dim = (ndimage.gaussian_filter(gray * LOW_LIGHT["brightness"], LOW_LIGHT["blur"])
+           + np.random.default_rng(SEED).normal(0, LOW_LIGHT["noise"], gray.shape))
     variants.append(Variant("low light (dark, noisy, blurred)", np.clip(dim, 0, 1), face))
     masked = gray.copy()
     masked[face.row + face.height // 2: face.row + face.height, face.col: face.col + face.width] = 0.5
@@ -176,6 +236,22 @@ def image_variants(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FAC
     band[face.row + face.height // 4: face.row + face.height // 2, face.col: face.col + face.width] = 0.1
     variants.append(Variant("eyes covered", band, face))
     return variants
+
+
+def shifted_copies(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FACE,
+                   max_shift: int = 2) -> list[Variant]:
+    """The photograph cut 0 to ``max_shift`` pixels shorter at the top and the left: the same scene,
+    framed a pixel or two differently, as two frames of a still camera would be."""
+    gray = _check_gray(astronaut_gray() if gray is None else gray)
+    return [Variant(f"shifted {dr} down, {dc} right", gray[dr:, dc:],
+                    FaceBox(face.row - dr, face.col - dc, face.width, face.height))
+            for dr in range(max_shift + 1) for dc in range(max_shift + 1)]
+
+
+def tally_detections(results: Sequence["DetectionResult"]) -> dict[str, int]:
+    """Over several images: how many there were, in how many the face was found, and the false boxes in all."""
+    return {"images": len(results), "face found": sum(r.face_found for r in results),
+            "false detections": sum(r.false_boxes for r in results)}
 
 
 @dataclass(frozen=True)
@@ -285,9 +361,9 @@ def plot_variants(results: Sequence[DetectionResult], variants: Sequence[Variant
     style.use()
     if len(results) != len(variants):
         raise ValueError(f"got {len(results)} results for {len(variants)} variants")
-    cols = 4
+    cols = 5
     rows = math.ceil(len(variants) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(8, 2.4 * rows))
+    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.5 * rows))
     for ax in np.ravel(axes):
         ax.axis("off")
     for ax, res, var in zip(np.ravel(axes), results, variants):
@@ -295,7 +371,7 @@ def plot_variants(results: Sequence[DetectionResult], variants: Sequence[Variant
         ax.axis("off")
         verdict = "face found" if res.face_found else "face missed"
         extra = f", {res.false_boxes} false" if res.false_boxes else ""
-        ax.set_title(f"{res.name}\n{verdict}{extra}", fontsize=9)
+        ax.set_title(f"{res.name}\n{verdict}{extra}", fontsize=8)
     fig.tight_layout()
     return fig
 
