@@ -41,26 +41,60 @@ def _close_figures():
     plt.close("all")
 
 
-def build_book(out: Path, builder: str = "html", book: Path = ROOT) -> subprocess.CompletedProcess:
-    """Build through the CLI, as CI does: every page, warnings are errors."""
+def build_book(out: Path, builder: str = "html", book: Path = ROOT, cache: Path | None = None
+               ) -> subprocess.CompletedProcess:
+    """Build through the CLI, as CI does: every page, warnings are errors.
+
+    With ``cache``, the build starts from a copy of that execution cache (notebooks executed
+    once per test run, by ``executed_cache``) and only renders.
+    """
+    if cache is not None:
+        shutil.copytree(cache, out / "_build" / ".jupyter_cache", dirs_exist_ok=True)
     cmd = [str(JUPYTER_BOOK), "build", str(book), "--all", "-W", "-n", "--keep-going",
            "--path-output", str(out), "--builder", builder]
     return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
 
 
+# Tests that share the executed book (the site, the PDF, the browser, the kit) run on one
+# pytest-xdist worker (`make test` runs `pytest -n auto --dist loadgroup`), so the notebooks are
+# executed once per run; the grader's tests share another, so their timings see one load.
+BOOK_GROUP = pytest.mark.xdist_group("book")
+GRADER_GROUP = pytest.mark.xdist_group("grader")
+
+
 @pytest.fixture(scope="session")
-def html_build(tmp_path_factory):
+def executed_cache(tmp_path_factory) -> Path:
+    """Every notebook page executed once, in parallel, into one jupyter-cache for all builds.
+
+    The kernels run with this CPU's widest numpy kernels off, as on a machine of another kind,
+    so the site, PDF and glued-value tests check what such a machine's build would say.
+    """
+    import kernels
+    from underwatch import execute
+
+    cache = tmp_path_factory.mktemp("executed") / ".jupyter_cache"
+    other = kernels.other_machines()
+    disabled = other.get("widest off") or other.get("baseline only", "")
+    outcomes = execute.execute_all(ROOT, cache, env={"NPY_DISABLE_CPU_FEATURES": disabled} if disabled else None)
+    failed = [f"{o.path.relative_to(ROOT)}: {o.error}" for o in outcomes if o.error]
+    assert not failed, "notebooks failed:\n" + "\n".join(failed)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def html_build(tmp_path_factory, executed_cache):
     out = tmp_path_factory.mktemp("book")
-    result = build_book(out, "html")
+    result = build_book(out, "html", cache=executed_cache)
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    assert "Executing notebook" not in result.stdout, "the build executed a notebook the cache should have held"
     return out / "_build" / "html", result
 
 
 @pytest.fixture(scope="session")
-def pdf_build(tmp_path_factory):
+def pdf_build(tmp_path_factory, executed_cache):
     if not shutil.which("xelatex") or not shutil.which("latexmk"):
         pytest.fail("xelatex/latexmk not installed: run `make setup` (scripts/install-system-packages.sh)")
     out = tmp_path_factory.mktemp("pdf")
-    result = build_book(out, "pdflatex")
+    result = build_book(out, "pdflatex", cache=executed_cache)
     assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     return out / "_build" / "latex", result

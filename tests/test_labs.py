@@ -9,9 +9,10 @@ import json
 import nbformat
 import pytest
 
-from conftest import NOTEBOOKS, OFFLINE_GUARD
+import kernels
+from conftest import NOTEBOOKS, OFFLINE_GUARD, ROOT
 from survlab import checks, labs
-from underwatch import editions, runner
+from underwatch import editions, runner, values
 
 SOURCES = editions.lab_sources(NOTEBOOKS)
 LAB_IDS = sorted(SOURCES)
@@ -105,10 +106,23 @@ def test_solution_passes_every_check(lab_id, tmp_path):
     assert printed.count("Correct") == len(results), printed
 
 
+@pytest.fixture(scope="module")
+def book_values():
+    return values.read(ROOT / "tests" / "reference" / "book-values.json")
+
+
 @pytest.mark.parametrize("lab_id", LAB_IDS)
-def test_blank_student_edition_runs_and_reports_not_answered(lab_id, tmp_path):
+def test_blank_student_edition_runs_and_reports_not_answered(lab_id, tmp_path, monkeypatch, book_values):
+    # As a student on the oldest x86-64 would run it: every numpy kernel beyond the baseline off.
+    # What the page glues must still be what the book says (tests/reference/book-values.json).
+    monkeypatch.setenv("NPY_DISABLE_CPU_FEATURES", kernels.other_machines().get("baseline only", ""))
     student = editions.make_edition(editions.read_lab_source(SOURCES[lab_id]), student=True)
     run = _run(student, tmp_path, f"student edition of {SOURCES[lab_id].name}")
+    page = f"notebooks/{SOURCES[lab_id].stem}"
+    glued = {f"{page}::{name}": {"value": text, "kind": "glued"} for name, text in values.glue_in(run.notebook).items()}
+    reference = {k: v for k, v in book_values.items() if k.startswith(page + "::") and k in glued}
+    moved = values.compare(reference, glued)
+    assert not moved, "with other numpy kernels, the page would say:\n" + "\n".join(moved)
     results = labs.get(lab_id).judge_all(run.answers)
     assert [r.status for r in results] == [checks.BLANK_STATUS] * len(results)
     printed = _check_outputs(run.notebook)

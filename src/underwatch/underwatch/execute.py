@@ -69,8 +69,12 @@ def _run(path: str, timeout: int) -> tuple[str, float, str | None]:
 
 
 def execute_all(root: str | Path, cache_path: str | Path, jobs: int | None = None,
-                timeout: int = 120, log=print) -> list[Outcome]:
-    """Execute every notebook page not already in the cache, ``jobs`` at a time."""
+                timeout: int = 120, log=print, env: dict[str, str] | None = None) -> list[Outcome]:
+    """Execute every notebook page not already in the cache, ``jobs`` at a time.
+
+    ``env`` is added to the kernels' environment (the tests set NPY_DISABLE_CPU_FEATURES there,
+    to build the book as a machine with other numpy kernels would).
+    """
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
@@ -94,7 +98,8 @@ def execute_all(root: str | Path, cache_path: str | Path, jobs: int | None = Non
         previous[record.uri] = (record.data or {}).get("execution_seconds", 0)
     todo.sort(key=lambda p: (previous.get(str(p), 0), p.stat().st_size), reverse=True)
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=os.environ.update,
+                             initargs=(dict(env or {}),)) as pool:
         futures = {pool.submit(_run, str(p), timeout): p for p in todo}
         for future in as_completed(futures):
             path = futures[future]
