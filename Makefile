@@ -7,18 +7,19 @@ BUILD_FLAGS := -W -n --keep-going
 STAMP  := $(VENV)/.installed
 
 .PHONY: cache-check help setup book html pdf editions offline html-nosolutions test test-fast lock clean \
-        wheel labkit student-lock binder
+        wheel labkit student-lock binder release
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make book       build the whole course: site, PDF and notebook downloads (installs what it needs)"
+	@echo "make book       build the whole course: site, PDF, notebooks, wheel, this system's lab kit (installs what it needs)"
 	@echo "make test       run every test: library, labs, site build, PDF (installs what it needs)"
 	@echo "make html|pdf   build one form of the book"
 	@echo "make test-fast  library and lab tests only (no book or PDF builds)"
 	@echo "make editions   student and instructor editions of every lab, one zip each (_build/editions)"
-	@echo "make offline    one zip with the site (lab kits included), the PDF and the student notebooks, for a USB stick"
+	@echo "make offline    one zip with the site, the PDF and the student notebooks, for a USB stick; every system's lab kit"
 	@echo "make wheel      the student library's wheel (_build/wheel/survlab-*.whl)"
-	@echo "make labkit     offline lab kits for Linux, macOS (arm64, x86_64) and Windows (_build/labkit)"
+	@echo "make labkit     the offline lab kit for this system (_build/labkit); LABKIT_SYSTEMS=all for every system"
+	@echo "make release    every asset a version tag publishes, under its release name (_build/release)"
 	@echo "make student-lock  re-pin src/survlab/requirements-student.lock (and binder/) from the dev lock"
 	@echo "make html-nosolutions  the site with every solution removed (_build/nosolutions/_build/html)"
 	@echo "make setup      install the Debian packages and the Python environment"
@@ -48,18 +49,25 @@ cache-check:
 	  rm -rf _build/.jupyter_cache; echo "$(LIB_HASH)" > _build/.library-hash; \
 	  echo "library changed: labs will be executed again"; fi
 
-# The site lists the lab kits in _build/labkit (make labkit) among its downloads, when there are any.
+# The site's downloads list gives the sizes of the kits in _build/labkit (links to the release: UNDERWATCH_REPOSITORY).
 KITS := UNDERWATCH_LABKIT_DIR=_build/labkit
+# Notebooks are executed first, on every core, into the cache the Sphinx build reads
+# (underwatch/execute.py); the build then only renders. `values` writes what the book says
+# (every glued value and answer key) to _build/book-values.json.
+EXECUTE := $(BIN)/python -m underwatch execute
 html: setup cache-check
+	$(EXECUTE)
 	$(KITS) $(JB) build . $(BUILD_FLAGS)
+	$(BIN)/python -m underwatch values --out _build/book-values.json
 
 pdf: setup cache-check
 	rm -rf _build/latex   # a failed LaTeX run leaves "Nothing to do" behind
+	$(EXECUTE)
 	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
 
 # The site links to the PDF at its root, so the PDF is copied in after both builds; the
 # kits are made after the site (their notebooks carry its figures), then the site is
-# built again (nothing changed but the downloads list: seconds) so that it offers them.
+# built again (nothing changed but the downloads list: seconds) so that it gives their sizes.
 book: html pdf labkit
 	$(KITS) $(JB) build . $(BUILD_FLAGS)
 	cp _build/latex/under-watch.pdf _build/html/under-watch.pdf
@@ -68,25 +76,32 @@ book: html pdf labkit
 editions: html
 	$(BIN)/python -m underwatch editions
 
+offline: LABKIT_SYSTEMS = all
 offline: book editions
 	$(BIN)/python -m underwatch bundle
 
 wheel: setup
 	$(BIN)/python -m underwatch wheel
 
-# Downloads every dependency for each system from PyPI (pip's cache keeps them).
-LABKIT_SYSTEMS ?= linux-x86_64 macos-arm64 macos-x86_64 windows-x64
+# Downloads every dependency for each system from PyPI (pip's cache keeps them). `make book`
+# builds this machine's kit only; `make offline` and the release build every system's.
+LABKIT_SYSTEMS ?= host
 labkit: html
 	$(BIN)/python -m underwatch labkit $(LABKIT_SYSTEMS)
+
+# What .github/workflows/release.yml attaches to a release (underwatch/release.py names them).
+release: offline
+	$(BIN)/python -m underwatch release --out _build/release
 
 html-nosolutions: setup
 	SURVLAB_HIDE_SOLUTIONS=1 $(JB) build . $(BUILD_FLAGS) --path-output _build/nosolutions
 
+# pytest-xdist on every core; tests sharing the executed book run on one worker (tests/conftest.py).
 test: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup
 
 test-fast: setup
-	$(BIN)/pytest -q --ignore=tests/test_book.py --ignore=tests/test_pdf.py --ignore=tests/test_browser.py
+	$(BIN)/pytest -q -n auto --dist loadgroup -m "not build" --ignore=tests/test_book.py --ignore=tests/test_pdf.py --ignore=tests/test_browser.py
 
 lock:
 	rm -rf /tmp/under-watch-lock && $(PYTHON) -m venv /tmp/under-watch-lock

@@ -57,9 +57,8 @@ def build_book(out: Path, builder: str = "html", book: Path = ROOT, cache: Path 
 
 # Tests that share the executed book (the site, the PDF, the browser, the kit) run on one
 # pytest-xdist worker (`make test` runs `pytest -n auto --dist loadgroup`), so the notebooks are
-# executed once per run; the grader's tests share another, so their timings see one load.
+# executed once per run. A module with costly module fixtures names its own group.
 BOOK_GROUP = pytest.mark.xdist_group("book")
-GRADER_GROUP = pytest.mark.xdist_group("grader")
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +97,24 @@ def pdf_build(tmp_path_factory, executed_cache):
     result = build_book(out, "pdflatex", cache=executed_cache)
     assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     return out / "_build" / "latex", result
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium per test process: Playwright's sync API allows one running instance per thread."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make setup` (it installs Debian's chromium)")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make setup` (npm ci --prefix tests/browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()

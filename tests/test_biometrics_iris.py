@@ -197,6 +197,23 @@ def test_expected_false_matches_reuse_the_part_one_formula():
     assert iris.expected_false_matches_in_deduplication(rate, 1) == 0
 
 
+def test_flagged_enrolments_count_searches_not_pairs():
+    # Brute force on a small population: enrolee k is flagged with chance 1 - (1 - p)^(k - 1).
+    p, n = 0.01, 300
+    direct = sum(1 - (1 - p) ** (k - 1) for k in range(1, n + 1))
+    assert iris.flagged_enrolments_in_deduplication(p, n) == pytest.approx(direct, rel=1e-9)
+    rate, people = iris.daugman_rate(0.32), 25_000_000
+    flagged = iris.flagged_enrolments_in_deduplication(rate, people)
+    pairs = iris.expected_false_matches_in_deduplication(rate, people)
+    assert flagged == pytest.approx(8.94e6, rel=0.01)  # the review's "about 8.9 million"
+    assert flagged < pairs == pytest.approx(12.02e6, rel=0.01)
+    assert iris.flagged_enrolments_in_deduplication(0.0, people) == 0
+    assert iris.flagged_enrolments_in_deduplication(1.0, 10) == 9  # everyone after the first
+    assert iris.flagged_enrolments_in_deduplication(1e-15, 1000) == pytest.approx(1e-15 * 499_500, rel=1e-6)
+    with pytest.raises(ValueError):
+        iris.flagged_enrolments_in_deduplication(1.5, 10)
+
+
 def test_false_positive_identification_rate_of_one_search():
     assert iris.false_positive_identification_rate(0.001, 200) == pytest.approx(0.181, abs=0.001)
     assert iris.false_positive_identification_rate(0.0, 10 ** 9) == 0
@@ -219,6 +236,49 @@ def test_fused_non_match_rate_rises():
     assert iris.fused_non_match_rate(0.0) == 0
     with pytest.raises(ValueError):
         iris.fused_non_match_rate()
+
+
+def test_fused_docstrings_say_which_way_dependence_pushes_each_rate():
+    # The December 2026 review: dependence raises the fused FMR but lowers the fused FNMR and FPIR.
+    assert "higher" in iris.fused_rate.__doc__
+    assert "lower" in iris.fused_non_match_rate.__doc__
+
+
+def test_one_group_is_the_independence_formulas():
+    for rate in (0.0, 1e-7, 0.01, 0.3):
+        assert iris.group_average([1.0], [rate]) == pytest.approx(rate)
+        assert iris.both_err_in_groups([1.0], [rate]) == pytest.approx(iris.fused_rate(rate, rate))
+        assert iris.either_errs_in_groups([1.0], [rate]) == pytest.approx(iris.fused_non_match_rate(rate, rate))
+        assert iris.fpir_in_groups([1.0], [rate], 1000) == pytest.approx(
+            iris.false_positive_identification_rate(rate, 1000))
+
+
+def test_errors_that_travel_together_raise_the_fused_fmr_and_lower_the_fused_fnmr_and_fpir():
+    shares, rates = (0.1, 0.9), (0.082, 0.002)  # one person in ten with poor captures; 1% on average
+    m = iris.group_average(shares, rates)
+    assert m == pytest.approx(0.01)
+    assert iris.both_err_in_groups(shares, rates) > iris.fused_rate(m, m)  # AND-fused false match: higher
+    assert iris.either_errs_in_groups(shares, rates) < iris.fused_non_match_rate(m, m)  # fused miss: lower
+    assert iris.either_errs_in_groups(shares, rates) >= m  # ...but never below one comparison's rate
+    assert iris.either_errs_in_groups(shares, rates) == pytest.approx(0.1 * (1 - 0.918 ** 2) + 0.9 * (1 - 0.998 ** 2))
+    # A search: every false match falls on one searcher in ten, at ten times the average rate.
+    n, fmr = 25_000_000, 1 / 26e6
+    uneven = ((0.1, 0.9), (10 * fmr, 0.0))
+    assert iris.group_average(*uneven) == pytest.approx(fmr)
+    assert iris.fpir_in_groups(*uneven, n) == pytest.approx(0.1 * (1 - math.exp(-10 * n / 26e6)), rel=1e-6)
+    assert iris.fpir_in_groups(*uneven, n) < iris.false_positive_identification_rate(fmr, n) / 6
+    table = iris.dependence_table(*uneven, n)
+    assert [row["with dependence"] for row in table] == ["higher", "lower", "lower", "the same"]
+    assert table[3]["errors travel together"] == pytest.approx(n * fmr)  # the expected count is unchanged
+
+
+def test_groups_are_checked():
+    for shares, rates in (((0.5, 0.4), (0.1, 0.1)), ((0.5, 0.5), (0.1,)), ((1.2, -0.2), (0.1, 0.1)),
+                          ((0.5, 0.5), (0.1, 1.5)), ((), ())):
+        with pytest.raises(ValueError):
+            iris.group_average(shares, rates)
+    with pytest.raises(ValueError):
+        iris.fpir_in_groups([1.0], [0.1], -5)
 
 
 def test_tail_check_counts_and_models():
@@ -274,3 +334,28 @@ def test_plot_fpir_and_deduplication():
     assert ax.get_yscale() == "log"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert len(labels) == 4 and any("both irises" in s for s in labels)
+
+
+# --- Lab 6's checks and the lesson's own rounded values -----------------------------------------
+
+def test_lab6_rounded_pair_counts_get_their_own_hint_not_the_generic_one():
+    from survlab import checks
+    from survlab.labs import iris_deduplication as lab6
+
+    lab = lab6.LAB
+    pairs = iris.deduplication_comparisons(lab6.SCENARIO.population)
+    assert lab.check("comparisons_25m", pairs).correct
+    assert lab.check("comparisons_25m", lab6.SCENARIO.population ** 2 / 2).correct  # N^2/2: accepted
+    assert lab.check("comparisons_25m", None).status == checks.BLANK_STATUS
+    generic = lab.exercise("comparisons_25m").hint
+    for printed in (3e14, 3.1e14, 3.12e14):  # "about 3 x 10^14", as the lesson and the lab print it
+        result = lab.check("comparisons_25m", printed)
+        assert result.status == checks.WRONG and result.message != generic and "rounded" in result.message
+    for name in ("false_matches_032", "false_matches_029", "fused_false_matches"):
+        expected = lab.exercise(name).expected_value()
+        with_rounded_pairs = expected * 3e14 / pairs
+        result = lab.check(name, with_rounded_pairs)
+        assert result.status == checks.WRONG and result.message == lab6.ROUNDED_PAIRS_HINT, name
+        assert lab.check(name, expected * 3.1e14 / pairs).correct, name  # within the stated 2%
+        assert lab.check(name, float(f"{expected:.2g}")).correct, name  # "about 12 million", "about 24,000"
+        assert lab.check(name, None).status == checks.BLANK_STATUS

@@ -13,6 +13,10 @@ import survlab
 from conftest import NOTEBOOKS, ROOT, build_book
 from underwatch import editions
 
+from conftest import BOOK_GROUP  # noqa: E402
+
+pytestmark = BOOK_GROUP
+
 
 def _toc_files() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -123,9 +127,9 @@ def test_a_raising_lab_fails_the_build_naming_notebook_and_cell(tmp_path):
 
 
 
-def test_hidden_solutions_variant_carries_no_solution_anywhere(tmp_path, monkeypatch):
+def test_hidden_solutions_variant_carries_no_solution_anywhere(tmp_path, monkeypatch, executed_cache):
     monkeypatch.setenv("SURVLAB_HIDE_SOLUTIONS", "1")
-    result = build_book(tmp_path)
+    result = build_book(tmp_path, cache=executed_cache)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     html = tmp_path / "_build" / "html"
     solution_lines = []

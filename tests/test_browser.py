@@ -24,13 +24,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import NOTEBOOKS, ROOT
-from underwatch import editions, sitecheck
+from conftest import AXE, CHROMIUM, NOTEBOOKS, ROOT  # noqa: F401 (CHROMIUM: for others)
+from underwatch import bundle, editions, sitecheck
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
+from conftest import BOOK_GROUP  # noqa: E402
+
+pytestmark = BOOK_GROUP
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -80,20 +80,6 @@ RUN_AXE = """async (tags) => {
 
 
 # ---------------------------------------------------------------- browser and servers
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make setup` (it installs Debian's chromium)")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make setup` (npm ci --prefix tests/browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
@@ -544,7 +530,7 @@ def test_internal_links_and_anchors_resolve(published_site, out_dir):
 def bundle(published_site, pdf_build, site, tmp_path_factory):
     work = tmp_path_factory.mktemp("bundle")
     editions.write_editions(NOTEBOOKS, work / "editions", site.parent / ".jupyter_cache")
-    zip_path = editions.write_offline_bundle(published_site, pdf_build[0] / "under-watch.pdf",
+    zip_path = bundle.write_offline_bundle(published_site, pdf_build[0] / "under-watch.pdf",
                                              work / "editions" / "student", work / "under-watch-offline.zip")
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(work / "unzipped")

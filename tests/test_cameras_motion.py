@@ -392,3 +392,15 @@ def test_lab2_event_and_hours_exercises():
     assert "seconds" in md.LAB.check("operator_hours", 432_000).message
     assert "time each check takes" in md.LAB.check("operator_hours", 12).message
     assert "shifts" in md.LAB.check("operator_hours", 15).message
+
+
+def test_lab2_precision_hint_matches_the_sweep_it_describes():
+    """The most precise threshold still has false alarms (the bird), so its hint must not say "no false alarms"."""
+    from survlab import checks
+    from survlab.answers import motion_detection as key
+    from survlab.labs import motion_detection as md
+    result = md.LAB.check("best_threshold", key._best_by("precision"))
+    assert result.status == checks.WRONG and "fewest false alarms" in result.message
+    assert "no false alarms" not in result.message
+    scored = motion.sweep(key.scene(), md.LEVELS, md.DETECTOR)
+    assert min(r.false_positives for r in scored) > 0  # false alarms remain at every threshold

@@ -196,6 +196,15 @@ def test_binding_limit_ties_go_to_the_first_listed():
     assert network.binding_limit(net, budget) == "storage"
 
 
+def test_lab1_compression_ratio_against_the_subsampled_picture_gets_its_own_hint():
+    from survlab.checks import WRONG
+    from survlab.labs import camera_network as lab1
+    ratio = camera_network.compression_ratio()
+    assert lab1.LAB.check("compression_ratio", ratio).correct
+    half = lab1.LAB.check("compression_ratio", round(ratio / 2))  # 311: the 12-bit (4:2:0) picture
+    assert half.status == WRONG and "12 bits per pixel" in half.message
+
+
 def test_max_cameras_is_the_binding_count():
     assert network.max_cameras(network.EXAMPLE_CITY, network.EXAMPLE_BUDGET) == 2400
     assert network.max_cameras(network.EXAMPLE_CITY_WITH_ANALYTICS, network.EXAMPLE_BUDGET) == 3000

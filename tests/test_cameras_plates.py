@@ -426,6 +426,10 @@ def test_lab4_accuracy_gap_exercise_and_its_hints():
     assert added.status == WRONG and "variances" in added.message
     assert "square root" in lab.check("accuracy_gap_se", key.accuracy_gap_se() ** 2).message
     assert "percentage points" in lab.check("accuracy_gap_se", 1.07).message
+    # The lesson's rounded "about 1.1 points" is 3% off: not accepted, but told apart from a wrong method.
+    rounded = lab.check("accuracy_gap_se", 0.011)
+    assert rounded.status == WRONG and "rounded value" in rounded.message
+    assert lab.check("accuracy_gap_se", 0.0107).correct  # the lesson's own four-figure value
 
 
 def test_lab4_town_has_six_workplaces_and_cameras_c1_to_c14():

@@ -160,3 +160,16 @@ def test_environment_check_says_what_to_run_in_one_line(tmp_path, found, expecte
     assert out.count("\n") == 1 and out.startswith(expected), out
     if found != "1.2.3":
         assert "pip install survlab-1.2.3-py3-none-any.whl" in out and "restart the kernel" in out
+
+
+def test_glued_values_are_written_into_the_edition_as_the_book_prints_them(source):
+    # A glue output as myst-nb (and survlab.book.glue) writes it: hidden, named in the metadata.
+    source.cells[1].outputs.append(nbformat.v4.new_output(
+        "display_data", data={"application/papermill.record/text/plain": "0.25"},
+        metadata={"scrapbook": {"name": "share", "mime_prefix": "application/papermill.record/"}}))
+    source.cells.insert(2, nbformat.v4.new_markdown_cell(
+        "Share {glue:text}`share`, as a percentage {glue:text}`share:.0%`, unknown {glue:text}`nothing`."))
+    for student in (True, False):
+        text = "\n".join(c.source for c in editions.make_edition(source, student=student).cells)
+        assert "Share 0.25, as a percentage 25%, unknown …." in text
+        assert "share:" not in text and "nothing" not in text

@@ -27,9 +27,12 @@ CASES = Path(__file__).parent / "grading_cases"
 sys.path.insert(0, str(CASES))
 import make_cases as mc
 
+
+pytestmark = pytest.mark.xdist_group("test_grading")  # its module fixtures run once
+
 UNAVAILABLE = sandbox.availability()
 needs_isolation = pytest.mark.skipif(bool(UNAVAILABLE), reason=f"no isolation here: {UNAVAILABLE}")
-TIMEOUT = 5
+TIMEOUT = 10  # per cell; generous, as another test process shares the two cores
 LONG_NAME = "x" * 239
 EVERY_CASE = sorted(CASES.glob("*.ipynb"))
 
@@ -246,6 +249,24 @@ def test_no_secret_reaches_any_output(batch):
 
 
 @needs_isolation
+@pytest.mark.parametrize("case,status,total,reason", [
+    ("memory_canary", "graded", "4", ""),
+    ("scans_memory", "graded", "4", ""),  # no classmate's code in its memory (tests/test_grading_hostile.py)
+    ("steals_the_key_files", "graded", "1", ""),  # no answer-key file in view
+    ("uses_the_keyring", "graded", "4", ""),  # every keyring call fails
+    ("forbidden_calls", "graded", "4", ""),  # namespaces, io_uring, bpf, perf, ptrace... all fail
+    ("forges_a_sandbox_error", "error", "0", "the run's report could not be read"),  # and the batch went on
+    ("escapes_in_errors", "graded", "4", "cell 2 raised ValueError: \\x1b[2J\\x1b]8;;http://example.org\\x07click"),
+])
+def test_second_round_hostile_cases(batch, case, status, total, reason):
+    r = row(batch, case)
+    assert (r["status"], r["total"]) == (status, total), r
+    assert reason in r["reason"] if reason else r["reason"] == "", r
+    text = batch["out"].read_text() + "".join(p.read_text() for p in (batch["out"].parent / "feedback").glob("*.md"))
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+
+
+@needs_isolation
 def test_the_network_is_unreachable(batch):
     assert batch["listeners"].received == []
 
@@ -263,7 +284,7 @@ def test_no_hang_the_batch_ends_within_its_deadlines(batch):
 
 @needs_isolation
 def test_nothing_is_left_behind_but_the_csv_and_feedback(batch):
-    assert sorted(os.listdir(batch["out"].parent)) == ["feedback", "grades.csv"]
+    assert sorted(os.listdir(batch["out"].parent)) == ["details", "feedback", "grades.csv"]  # details: gradebook.details
     assert batch["grader_tmp"] == []
     assert batch["tmp_after"] - batch["tmp_before"] - {Path(mc.CLASSMATE).name, Path(mc.CANARY_FILE).name} == set()
     assert batch["cgroups_after"] - batch["cgroups_before"] == set()
@@ -309,7 +330,7 @@ def test_formula_escaping_round_trips(tmp_path):
     text = (tmp_path / "g.csv").read_text()
     assert "'=1+1" in text and "'@SUM(A1)" in text and "'-x" in text
     assert {k: v for k, v in grading.read_csv(tmp_path / "g.csv")["s1"].items() if k in hostile} == hostile
-    assert grading.safe_cell("line\nbreak\x00") == "line break "
+    assert grading.safe_cell("line\nbreak\x00") == "line break\\x00"  # shown, never raw
 
 
 @needs_isolation
@@ -348,10 +369,12 @@ def test_a_fifo_or_a_device_is_refused_without_blocking(tmp_path):
     lab = labs.get("getting-started")
     fifo = tmp_path / "fifo.ipynb"
     os.mkfifo(fifo)
-    assert grading.read_submission(fifo, lab)[1] == "cannot read the file: it is not a regular file"
+    assert grading.read_submission(fifo, lab)[1] == \
+        "cannot read the file: it is not a regular file (a FIFO); only regular files are graded"
     link = tmp_path / "zero.ipynb"
     link.symlink_to("/dev/zero")
-    assert grading.read_submission(link, lab)[1] == "cannot read the file: it is not a regular file"
+    assert grading.read_submission(link, lab)[1] == \
+        "cannot read the file: it is not a regular file (a symbolic link); only regular files are graded"
 
 
 def test_student_ids_are_safe_and_unique(tmp_path):
@@ -360,10 +383,10 @@ def test_student_ids_are_safe_and_unique(tmp_path):
     assert grading.student_id(Path("=cmd|' calc'!A0.ipynb")) == "cmd_calc_A0"
     assert grading.student_id(Path("-2+3.ipynb")) == "2_3"
     assert grading.student_id(Path("a" * 300 + "1.ipynb")) != grading.student_id(Path("a" * 300 + "2.ipynb"))
-    a, b = tmp_path / "a b.ipynb", tmp_path / "a_b.ipynb"
-    a.write_text("{}"), b.write_text("{}")
-    with pytest.raises(ValueError, match="same student id"):
-        grading.grade_batch("getting-started", [a, b], tmp_path / "g.csv", progress=False)
+    a, b, c = tmp_path / "a b.ipynb", tmp_path / "a_b.ipynb", tmp_path / "A_B.ipynb"
+    kept, clashes = grading._one_file_per_student([a, b, c])  # each clash gets its own error row
+    assert kept == [a, c] and set(clashes) == {"a_b", "A_B"}
+    assert clashes["a_b"].startswith("3 files map to this student id ('a b.ipynb', 'a_b.ipynb', 'A_B.ipynb')")
 
 
 # ---- the batch: resumable, sharded ----

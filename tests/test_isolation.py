@@ -20,6 +20,9 @@ CASES = Path(__file__).parent / "grading_cases"
 sys.path.insert(0, str(CASES))
 import make_cases as mc
 
+
+pytestmark = pytest.mark.xdist_group("test_isolation")  # its module fixtures run once
+
 UNAVAILABLE = sandbox.availability()
 needs_isolation = pytest.mark.skipif(bool(UNAVAILABLE), reason=f"no isolation here: {UNAVAILABLE}")
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the grader runs on Linux")

@@ -3,8 +3,9 @@
 The Linux lab kit is built (its wheels come from PyPI once, then from pip's cache),
 installed into a fresh virtual environment with every index unreachable, and every lab's
 student edition is run in that environment's own kernel to the end: every check must
-answer. The other systems' kits are built by `make labkit` (benchmarks/results.md has
-their sizes); the rules they share are tested here on small cases.
+answer. Every system's kit is also built (without notebooks) and resolved offline for each
+Python it supports with pip's --dry-run, markers judged for the target system; where this
+machine has that Python, the Linux kit is installed for real with its own install script.
 """
 from __future__ import annotations
 
@@ -19,9 +20,14 @@ from pathlib import Path
 import nbformat
 import pytest
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from conftest import NOTEBOOKS, OFFLINE_GUARD, ROOT
 from underwatch import editions, labkit
+
+from conftest import BOOK_GROUP  # noqa: E402
+
+pytestmark = BOOK_GROUP
 
 KIT_CACHE = ROOT / "_build" / "labkit-test"  # kept between runs; rebuilt when the lock or the library changes
 SYSTEM = "linux-x86_64"
@@ -38,6 +44,8 @@ def test_wheel_holds_the_student_library_and_not_the_toolkit(tmp_path):
     assert "survlab/__init__.py" in names and "survlab/checks.py" in names
     assert not [n for n in names if n.startswith("underwatch")]
     assert f"Version: {labkit.student_version()}" in meta
+    assert "License-Expression: MIT" in meta
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), "MIT asks for the notice in every copy"
     assert {r.name for r in labkit.wheel_requirements(wheel)} >= {"numpy", "scipy", "matplotlib"}
     again = labkit.build_wheel(tmp_path)  # unchanged source: the same file, not rebuilt
     assert again.stat().st_mtime == wheel.stat().st_mtime
@@ -101,19 +109,63 @@ def test_kit_completion_follows_the_targets_markers(tmp_path):
         linux.resolve(roots)
 
 
-def test_install_scripts_are_one_line_and_offline():
+def test_install_scripts_install_offline_with_the_pythons_own_constraints():
     for windows in (False, True):
-        for name, text in labkit._scripts("survlab-9-py3-none-any.whl", windows).items():
-            lines = [line for line in text.splitlines() if line and not line.startswith("#!")]
-            assert len(lines) == 1, (name, text)
-            if name.startswith("install"):
-                assert "--no-index --find-links wheelhouse survlab-9-py3-none-any.whl jupyterlab" in lines[0]
+        scripts = labkit._scripts("survlab-9-py3-none-any.whl", windows)
+        install = scripts["install.bat" if windows else "install.sh"]
+        pip = [line for line in install.splitlines() if "pip install" in line]
+        assert len(pip) == 1 and "--no-index --find-links wheelhouse -c wheelhouse" in pip[0]
+        assert pip[0].endswith("survlab-9-py3-none-any.whl jupyterlab")
+        for version in labkit.PYTHON_VERSIONS:
+            assert version in install
+        start = scripts["start.bat" if windows else "start.sh"]
+        assert len([line for line in start.splitlines() if line and not line.startswith("#!")]) == 1
+
+
+def _fake_python(folder: Path, command: str, version: str) -> None:
+    """A stand-in interpreter: reports its version, and records that the script chose it."""
+    script = folder / command
+    script.write_text(f'#!/bin/sh\nif [ "$1" = "-c" ]; then echo {version}; exit 0; fi\n'
+                      f'echo "chose {command}" > "$(dirname "$0")/chosen"; exit 1\n')
+    script.chmod(0o755)
+
+
+def _tools(folder: Path) -> None:
+    for tool in ("dirname",):
+        (folder / tool).symlink_to(shutil.which(tool))
+
+
+def test_install_script_takes_the_newest_supported_python(tmp_path):
+    """python3 is 3.10 (too old), python3.15 is not supported: 3.13 is the newest it may take."""
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    _tools(bin_)
+    for command, version in [("python3", "3.10"), ("python3.12", "3.12"), ("python3.13", "3.13"),
+                             ("python", "3.15")]:
+        _fake_python(bin_, command, version)
+    (tmp_path / "install.sh").write_text(labkit._scripts("survlab-9-py3-none-any.whl", False)["install.sh"])
+    result = subprocess.run(["/bin/sh", str(tmp_path / "install.sh")], env={"PATH": str(bin_)},
+                            capture_output=True, text=True)
+    assert "Installing for Python 3.13 (python3.13)" in result.stdout, result.stdout + result.stderr
+    assert (bin_ / "chosen").read_text().strip() == "chose python3.13"
+
+
+def test_install_script_says_in_one_line_what_to_install_when_there_is_no_python(tmp_path):
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    _tools(bin_)
+    _fake_python(bin_, "python3", "3.9")
+    (tmp_path / "install.sh").write_text(labkit._scripts("survlab-9-py3-none-any.whl", False)["install.sh"])
+    result = subprocess.run(["/bin/sh", str(tmp_path / "install.sh")], env={"PATH": str(bin_)},
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and result.stdout == "" and not (bin_ / "chosen").exists()
+    assert result.stderr.count("\n") == 1 and f"install Python {labkit.PYTHON_TO_INSTALL}" in result.stderr
 
 
 # ---------------------------------------------------------------- the Linux kit, offline
 
 @pytest.fixture(scope="module")
-def linux_kit() -> Path:
+def linux_kit(executed_cache) -> Path:
     """The Linux kit's folder, built with the network (PyPI), reused while nothing it holds changed."""
     import hashlib
     key = hashlib.sha256(b"".join(p.read_bytes() for p in [labkit.STUDENT_LOCK, *sorted(NOTEBOOKS.glob("*.md")),
@@ -124,7 +176,7 @@ def linux_kit() -> Path:
     if not (stamp.is_file() and stamp.read_text() == key and (KIT_CACHE / f"{name}.zip").is_file()):
         shutil.rmtree(KIT_CACHE, ignore_errors=True)
         started = time.perf_counter()
-        labkit.build_kits([SYSTEM], KIT_CACHE, ROOT / "_build" / ".jupyter_cache")
+        labkit.build_kits([SYSTEM], KIT_CACHE, executed_cache)  # the run's executed notebooks: figures kept
         print(f"built {name} in {time.perf_counter() - started:.0f} s")
         stamp.write_text(key)
     return KIT_CACHE / name
@@ -160,10 +212,12 @@ def test_kit_holds_wheel_wheelhouse_notebooks_and_scripts(linux_kit):
     stems = sorted(p.stem for p in (linux_kit / "notebooks").glob("*.ipynb"))
     assert stems == sorted(p.stem for p in editions.lab_sources(NOTEBOOKS).values())
     manifest = (linux_kit / "MANIFEST.txt").read_text()
-    assert "  # " not in manifest, f"the Linux kit departs from the student lock:\n{manifest}"
+    assert "lock's" not in manifest and "not in the lock" not in manifest, \
+        f"the Linux kit departs from the student lock:\n{manifest}"
     lock = labkit.read_lock()
-    pinned = dict(line.split("==") for line in manifest.splitlines() if line and not line.startswith("#"))
-    assert {n: v for n, v in pinned.items() if lock.get(n) != v} == {}
+    for python in labkit.PYTHON_VERSIONS:
+        pinned = labkit.read_lock(linux_kit / "wheelhouse" / labkit.constraints_name(python))
+        assert {n: v for n, v in pinned.items() if lock.get(n) != v} == {}, python
     with zipfile.ZipFile(linux_kit.parent / f"{linux_kit.name}.zip") as zf:
         assert zf.testzip() is None
         assert f"{linux_kit.name}/install.sh" in zf.namelist()
@@ -174,11 +228,10 @@ def test_linux_kit_installs_offline_and_runs_every_student_edition(linux_kit, tm
     shutil.copytree(linux_kit, kit)
     env = offline_env(tmp_path / "home")
     (tmp_path / "home").mkdir()
-    python = shutil.which(f"python{labkit.PYTHON_VERSION}")
-    assert python, f"python{labkit.PYTHON_VERSION} is needed to test the kit"
-    # install.sh, as a student runs it, but with this Python's full path.
-    script = (kit / "install.sh").read_text().replace(f"python{labkit.PYTHON_VERSION} -m venv", f"{python} -m venv")
-    (kit / "install.sh").write_text(script)
+    python = find_python(labkit.LOCK_PYTHON)
+    assert python, f"python{labkit.LOCK_PYTHON} is needed to test the kit"
+    # install.sh, as a student runs it, on a PATH where this is the only Python.
+    env["PATH"] = str(only_python(tmp_path / "bin", labkit.LOCK_PYTHON, python))
     started = time.perf_counter()
     result = subprocess.run(without_network(["sh", str(kit / "install.sh")]), env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
@@ -195,8 +248,7 @@ def test_linux_kit_installs_offline_and_runs_every_student_edition(linux_kit, tm
         nb.cells.append(nbformat.v4.new_code_cell("import sys, survlab; print('KIT', sys.prefix, survlab.__file__)"))
         runs.append(tmp_path / notebook.name)
         nbformat.write(nb, runs[-1])
-    driver = tmp_path / "run_all.py"
-    driver.write_text(RUN_ALL)
+    driver = ROOT / "scripts" / "run-student-editions.py"
     result = subprocess.run(without_network([str(bin_ / "python"), str(driver), *map(str, runs)]),
                             env=env, cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -212,24 +264,122 @@ def test_linux_kit_installs_offline_and_runs_every_student_edition(linux_kit, tm
     print(f"{len(runs)} student editions run in the kit's environment, offline")
 
 
-RUN_ALL = """\
-import sys
-
-import nbformat
-from nbclient import NotebookClient
-
-for path in sys.argv[1:]:
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": "."}}).execute()
-    nbformat.write(nb, path)
-    print("ran", path, flush=True)
-"""
-
-
 def test_the_environment_check_names_what_to_run_when_survlab_is_missing(linux_kit, tmp_path):
     """In the kit's Python without survlab, the first cell prints one line, not a traceback."""
-    python = shutil.which(f"python{labkit.PYTHON_VERSION}")
+    python = find_python(labkit.LOCK_PYTHON)
     cell = json.loads((next((linux_kit / "notebooks").glob("*.ipynb"))).read_text())["cells"][0]
     result = subprocess.run([python, "-I", "-S", "-c", "".join(cell["source"])], capture_output=True, text=True)
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.count("\n") == 1 and "pip install " + labkit.wheel_name() in result.stdout
+
+
+# ---------------------------------------------------------------- every system, every Python
+
+def find_python(version: str) -> str | None:
+    """An interpreter of this version on this machine (pyenv's builds, the system's, or PATH)."""
+    candidates = [*sorted(Path("/root/.pyenv/versions").glob(f"{version}.*/bin/python{version}")),
+                  Path(f"/usr/bin/python{version}"), Path(f"/usr/local/bin/python{version}")]
+    which = shutil.which(f"python{version}")
+    candidates += [Path(which)] if which else []
+    for candidate in candidates:
+        if candidate.is_file():
+            found = subprocess.run([str(candidate), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                   capture_output=True, text=True)
+            if found.returncode == 0 and found.stdout.strip() == version:
+                return str(candidate)
+    return None
+
+
+def only_python(folder: Path, version: str, python: str) -> Path:
+    """A PATH folder whose only Python is this one (and the tools install.sh uses)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"python{version}").symlink_to(python)
+    for tool in ("dirname", "sh"):  # what install.sh and without_network's wrapper call by name
+        (folder / tool).symlink_to(shutil.which(tool))
+    return folder
+
+
+ALL_KITS = ROOT / "_build" / "labkit-test-all"  # wheelhouses only, no notebooks
+
+
+@pytest.fixture(scope="module")
+def every_kit() -> Path:
+    """Every system's kit (wheel, wheelhouse, constraints per Python; no notebooks), reused
+    while the lock, the library's requirements and the kit builder are unchanged."""
+    import hashlib
+    key = hashlib.sha256(b"".join(p.read_bytes() for p in [labkit.STUDENT_LOCK, Path(labkit.__file__),
+                                                           labkit.STUDENT_SOURCE / "pyproject.toml"])
+                         + labkit.student_version().encode()).hexdigest()[:16]
+    stamp = ALL_KITS / ".key"
+    if not (stamp.is_file() and stamp.read_text() == key):
+        shutil.rmtree(ALL_KITS, ignore_errors=True)
+        ALL_KITS.mkdir(parents=True)
+        wheel = labkit.build_wheel(labkit.WHEEL_CACHE)
+        for name in labkit.PLATFORMS:
+            started = time.perf_counter()
+            labkit.build_kit(name, wheel, [], ALL_KITS)
+            print(f"built the {name} kit in {time.perf_counter() - started:.0f} s")
+        stamp.write_text(key)
+    return ALL_KITS
+
+
+@pytest.mark.parametrize("python", labkit.PYTHON_VERSIONS)
+@pytest.mark.parametrize("system", list(labkit.PLATFORMS))
+def test_every_kit_resolves_offline_for_every_python(every_kit, system, python):
+    """pip install --dry-run --no-index from the kit's wheelhouse alone, for the target system
+    and Python: everything resolves, to the versions the kit pins for that Python."""
+    kit = every_kit / f"under-watch-labkit-{labkit.student_version()}-{system}"
+    result = labkit.resolve_offline(kit, system, python, wrap=without_network)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    installed = {canonicalize_name(item["metadata"]["name"]): item["metadata"]["version"]
+                 for item in report["install"]}
+    pins = labkit.read_lock(kit / "wheelhouse" / labkit.constraints_name(python))
+    assert installed.pop("survlab") == labkit.student_version()
+    assert {"numpy", "scipy", "matplotlib", "scikit-image", "cryptography", "jupyterlab"} <= set(installed)
+    assert {n: v for n, v in installed.items() if pins.get(n) != v} == {}
+    # Binary wheels are this Python's own; pure-Python ones are shared by every version.
+    tags = labkit.PLATFORMS[system].supported_tags(python)
+    for item in report["install"]:
+        wheel = Path(item["download_info"]["url"]).name
+        assert labkit.parse_wheel_filename(wheel)[3] & tags, (wheel, python)
+
+
+def test_the_kits_departures_are_named_in_their_manifests(every_kit):
+    lock = labkit.read_lock()
+    for system in labkit.PLATFORMS:
+        kit = every_kit / f"under-watch-labkit-{labkit.student_version()}-{system}"
+        manifest = (kit / "MANIFEST.txt").read_text()
+        for python in labkit.PYTHON_VERSIONS:
+            for name, version in labkit.read_lock(kit / "wheelhouse" / labkit.constraints_name(python)).items():
+                if lock.get(name) != version:
+                    line = next(l for l in manifest.splitlines() if l.startswith(f"{name}=={version}"))
+                    assert "lock" in line, (system, python, line)
+        sizes = sum(p.stat().st_size for p in (kit / "wheelhouse").glob("*.whl"))
+        print(f"{system}: {sizes / 1e6:.0f} MB of wheels for Python {', '.join(labkit.PYTHON_VERSIONS)}")
+
+
+@pytest.mark.parametrize("python", labkit.PYTHON_VERSIONS)
+def test_linux_kit_installs_for_real_on_each_python_this_machine_has(every_kit, python, tmp_path):
+    """The Linux kit's install.sh, offline, on a PATH where this Python is the only one; the
+    environment then imports what the labs need."""
+    if python == labkit.LOCK_PYTHON:
+        pytest.skip(f"Python {python}: installed and every lab run by "
+                    "test_linux_kit_installs_offline_and_runs_every_student_edition")
+    interpreter = find_python(python)
+    if interpreter is None:
+        pytest.skip(f"no Python {python} on this machine (resolved offline above instead)")
+    kit = tmp_path / "kit"
+    shutil.copytree(every_kit / f"under-watch-labkit-{labkit.student_version()}-linux-x86_64", kit)
+    (tmp_path / "home").mkdir()
+    env = offline_env(tmp_path / "home")
+    env["PATH"] = str(only_python(tmp_path / "bin", python, interpreter))
+    result = subprocess.run(without_network(["/bin/sh", str(kit / "install.sh")]), env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert f"Installing for Python {python}" in result.stdout
+    check = subprocess.run([str(kit / ".venv" / "bin" / "python"), "-c",
+                            "import sys, survlab, numpy, scipy, skimage, matplotlib, cryptography, jupyterlab; "
+                            "print('%d.%d' % sys.version_info[:2], survlab.__version__)"],
+                           env=env, capture_output=True, text=True)
+    assert check.stdout.split() == [python, labkit.student_version()], check.stdout + check.stderr

@@ -9,6 +9,10 @@ import yaml
 
 from conftest import ROOT
 
+from conftest import BOOK_GROUP  # noqa: E402
+
+pytestmark = BOOK_GROUP
+
 
 def _chapter_titles() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())

@@ -76,3 +76,35 @@ def test_with_reach_unrelated_to_the_view_there_is_no_bias():
 def test_figures_have_labelled_axes(plot):
     ax = plot()
     assert ax.get_xlabel() and ax.get_title()
+
+
+# --- Lab 11's hints (third edition): Wilson coverage, the figure's rounded bias, percentages ---
+
+def test_lab11_wilson_coverage_gets_its_own_hint():
+    from survlab import checks
+    from survlab.answers import awareness_surveys as key
+    from survlab.labs import awareness_surveys as lab11
+
+    lab = lab11.LAB
+    assert lab.check("wald_coverage_rare", key.wald_coverage_rare()).correct
+    wilson = lab.check("wald_coverage_rare", key.wilson_coverage_rare())
+    assert wilson.status == checks.WRONG and "Wilson" in wilson.message and "wald_interval" in wilson.message
+    assert lab.check("wald_coverage_rare", None).status == checks.BLANK_STATUS
+
+
+@pytest.mark.parametrize("rounded", [0.075, 0.07])
+def test_lab11_the_pages_rounded_bias_is_accepted_for_both_sample_sizes(rounded):
+    from survlab.labs import awareness_surveys as lab11
+
+    assert lab11.LAB.check("reachable_bias", rounded).correct
+    assert lab11.LAB.check("reachable_bias_1000", rounded).correct
+
+
+@pytest.mark.parametrize("name, percent", [("wilson_low", 7), ("reachable_bias", 7), ("reachable_bias_1000", 7.5),
+                                           ("wald_coverage_rare", 87), ("break_even_belief", 25)])
+def test_lab11_answers_given_as_percentages_get_their_own_hint(name, percent):
+    from survlab import checks
+    from survlab.labs import awareness_surveys as lab11
+
+    result = lab11.LAB.check(name, percent)
+    assert result.status == checks.WRONG and result.message == lab11.PERCENT_HINT

@@ -65,3 +65,56 @@ def test_power_cuts_silence_only_mains_powered_systems(records):
 @pytest.mark.parametrize("plot", [C.plot_week, C.plot_cumulative])
 def test_figures_are_titled(plot, records):
     assert plot(records).get_title()
+
+
+# --- third edition: the link table, the seams, the co-located lines and the battery assumption ---
+
+def test_the_link_table_names_the_plate_of_lab_four_target_car(records):
+    town, week, vehicle = C._plate_world()
+    assert C.PERSON.plate == town.vehicles[vehicle].plate
+    assert all(s.system == "cameras" for s in C.camera_sightings(C.PERSON))
+    other = C.Person(card=C.PERSON.card, plate="ZZ0000", household=C.PERSON.household, subscriber=0)
+    assert C.camera_sightings(other) != records["cameras"]
+
+
+def test_the_stitched_models_put_the_car_and_the_train_in_one_hour(records):
+    both = C.car_and_train_hours(C.PERSON, records)
+    assert 7 in both  # Monday 07:00, the hour the lab points at
+    assert both <= C.hours(records["cameras"])
+
+
+def test_almost_every_frequent_co_located_line_merely_works_near_the_same_antenna():
+    often = C.phone_contacts(min_shared=5)
+    at_work = C.contacts_at_work_antenna(min_shared=5)
+    assert at_work <= often and len(at_work) >= 0.9 * len(often) > 0  # the page says "almost all"
+
+
+def test_without_batteries_every_schedule_loses_more(records):
+    rows = C.battery_sensitivity(records)
+    assert [seed for seed, _, _ in rows] == list(range(3, 13))
+    assert all(all_down > batteries for _, batteries, all_down in rows)
+    assert all(all_down >= 2 * batteries for _, batteries, all_down in rows)  # "far more"
+    cut = C.power_cut_hours(3, 8)
+    assert C.hours_lost(records, cut, ()) == 0
+
+
+def test_the_summary_is_what_the_functions_compute(records):
+    s = C.summary()
+    assert s["joined_hours"] == len(C.hours(C.joined(records)))
+    assert s["contacts"] == len(C.phone_contacts(min_shared=5))
+    assert s["lost_batteries"] == C.hours_lost(records, C.power_cut_hours(3, 8))
+    assert s["waking_joined"] <= s["waking_hours"] == 112
+    assert C.glue_summary({"x": 1}) == {"x": 1}
+
+
+def test_the_power_exercise_names_the_battery_assumption():
+    from survlab import checks
+    from survlab.answers import capstone_week as key
+    from survlab.labs import capstone_week as lab12
+
+    lab = lab12.LAB
+    assert lab.check("hours_lost_to_power_cuts", key.hours_lost_to_power_cuts()).correct
+    assert lab.check("hours_lost_to_power_cuts", None).status == checks.BLANK_STATUS
+    all_down = lab.check("hours_lost_to_power_cuts", key.hours_lost_all_systems_down())
+    assert all_down.status == checks.WRONG and "batteries" in all_down.message
+    assert "inside a cut" in lab.check("hours_lost_to_power_cuts", key.mains_hours_in_cuts()).message

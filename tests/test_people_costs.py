@@ -63,3 +63,32 @@ def test_the_most_sensitive_assumption_has_the_longest_swing():
 def test_figures_have_labelled_axes(plot):
     ax = plot()
     assert ax.get_xlabel() and ax.get_title()
+
+
+# --- Lab 10's hints (third edition): the lesson's own paper answers get their own hints ---
+
+def test_lab10_whole_people_and_the_paper_break_even_get_their_own_hints():
+    from survlab import checks
+    from survlab.answers import watching_costs as key
+    from survlab.labs import watching_costs as lab10
+
+    lab = lab10.LAB
+    assert lab.check("guards_per_post", 4.2).correct
+    assert lab.check("guards_per_post", None).status == checks.BLANK_STATUS
+    rounded = lab.check("guards_per_post", 5)
+    assert rounded.status == checks.WRONG and "fraction" in rounded.message
+    assert "hours of the week" in lab.check("guards_per_post", 3).message
+
+    assert key.break_even_without_storage() == key.break_even() - 1  # the paper version's year 6
+    assert lab.check("break_even", key.break_even()).correct
+    paper = lab.check("break_even", key.break_even_without_storage())
+    assert paper.status == checks.WRONG and "storage left out" in paper.message
+    assert "too late" in lab.check("break_even", key.break_even() + 1).message
+
+
+def test_crossover_summary_gives_the_years_the_lab_page_states():
+    years = C.crossover_summary(A)
+    assert years["crossover"] == C.break_even_year(A)
+    assert years["crossover_auto"] < years["crossover"]
+    assert years["crossover_no_storage"] == years["crossover"] - 1
+

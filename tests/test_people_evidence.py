@@ -28,3 +28,16 @@ def test_a_claim_with_an_unknown_status_is_refused():
 @pytest.mark.parametrize("plot", [E.plot_evidence_matrix, E.plot_claim_status])
 def test_figures_are_titled(plot):
     assert plot().get_title()
+
+
+def test_announcements_and_broadcasts_are_sorted_alike():
+    """The review found Manbang's broadcast documented but the Sunan announcement reported."""
+    displays = [c for c in E.CLAIMS if "(an announcement)" in c.claim or "(a display)" in c.claim]
+    assert len(displays) == 2 and {c.status for c in displays} == {"documented"}
+
+
+def test_status_counts_add_up_and_refuse_unknown_statuses():
+    assert sum(E.count_status(s) for s in E.STATUSES) == len(E.CLAIMS)
+    assert E.count_status("documented") == sum(v["documented"] for v in E.claims_by_status().values())
+    with pytest.raises(ValueError, match="status must be one of"):
+        E.count_status("probably")

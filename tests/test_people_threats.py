@@ -31,3 +31,13 @@ def test_the_ai_act_dates_are_in_order_and_as_cited():
 @pytest.mark.parametrize("plot", [T.plot_risk_matrix, T.plot_ai_act_timeline])
 def test_figures_are_titled(plot):
     assert plot().get_title()
+
+
+def test_the_matrix_names_each_risks_adversary():
+    """The lesson separates asset from adversary; the figure must show both."""
+    ax = T.plot_risk_matrix()
+    texts = [t.get_text() for t in ax.texts]
+    for risk in T.EXAMPLE:
+        label = T.risk_label(risk)
+        assert label in texts and label.startswith(risk.asset)
+        assert " ".join(label.split()).endswith(risk.adversary)

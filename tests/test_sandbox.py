@@ -15,7 +15,9 @@ from survlab import checks, labs
 from underwatch import sandbox
 
 UNAVAILABLE = sandbox.availability()
-pytestmark = pytest.mark.skipif(bool(UNAVAILABLE), reason=f"no isolation here: {UNAVAILABLE}")
+
+pytestmark = [pytest.mark.xdist_group("test_sandbox"),
+              pytest.mark.skipif(bool(UNAVAILABLE), reason=f"no isolation here: {UNAVAILABLE}")]
 
 
 @pytest.fixture(scope="module")

@@ -183,3 +183,107 @@ def test_plots_draw():
     assert devices.plot_viewers().get_ylabel() == "items opened"
     assert "unique" in devices.plot_unicity().get_ylabel()
     assert devices.plot_subscriber_week(subscriber=0).get_xlabel() == "east (km)"
+
+
+# --- Third edition: a hashed serial is a pseudonym ------------------------------------------
+
+
+def test_a_hashed_serial_is_found_by_hashing_every_candidate():
+    spread = devices.simulate_spread()
+    candidates = [d.serial for d in spread.devices]
+    for device in spread.devices:
+        assert device.serial in devices.match_mark(device.mark, candidates)
+    assert devices.match_mark(devices.device_mark("SN-NOT-LISTED"), candidates) == []  # only listed serials match
+    # the register is the same attack: every mark in it leads back to its device's serial
+    serial_of = {d.name: d.serial for d in spread.devices}
+    for mark, name in spread.register.items():
+        assert devices.match_mark(mark, candidates) == [serial_of[name]]
+
+
+def test_serial_and_mark_sizes_leave_few_candidates_and_some_collisions():
+    assert devices.serials_per_mark() == 16 ** 2 == 256  # 10-digit serials, 8-digit marks
+    assert devices.serials_per_mark(6, 8) == 1
+    assert len(devices.device_mark("SN-0")) == devices.MARK_HEX_DIGITS
+    assert len(devices.synthetic_serial(np.random.default_rng(0))) == 3 + devices.SERIAL_HEX_DIGITS
+    # the glossary's "over a hundred pairs among a million devices"
+    assert 100 < devices.expected_mark_collisions(1_000_000) < 120
+    assert devices.expected_mark_collisions(1) == 0
+    with pytest.raises(ValueError):
+        devices.serials_per_mark(0, 8)
+    with pytest.raises(ValueError):
+        devices.expected_mark_collisions(-1)
+
+
+def test_no_page_calls_a_mark_irreversible():
+    """The second edition taught that a hashed serial 'cannot be worked back'; it can."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    pages = [root / "book/screens/02-phones-files-marks.md", root / "notebooks/09-file-marks.md",
+             root / "book/glossary.md", Path(devices.__file__)]
+    for page in pages:
+        text = " ".join(page.read_text(encoding="utf-8").split()).lower()
+        for claim in ("cannot be worked back", "you cannot compute the serial", "does not reveal the serial"):
+            assert claim not in text, f"{page.name} still says {claim!r}"
+
+
+def test_viewer_chart_labels_do_not_run_together_and_counts_are_whole():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = devices.plot_viewers()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert all(max(len(line) for line in label.split("\n")) <= 14 for label in labels), labels
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    plt.close("all")
+
+
+def test_numbers_quoted_in_the_lesson_and_lab_pages():
+    """Alt texts and prose in book/screens/02 and notebooks/09 quote these values."""
+    spread = devices.simulate_spread()
+    assert len(spread.copies) == 38
+    reached = {c.holder for c in spread.copies}
+    assert sorted(reached & set(spread.computers)) == ["PC-01", "PC-02", "PC-04", "PC-05", "PC-07", "PC-08"]
+    assert sorted(reached & set(spread.sticks)) == ["USB-1", "USB-3"]
+    # Lab 9's seized stick: USB-1 -> PC-08 (1) -> USB-3 (12), then plugged into PC-08, PC-02, PC-04, PC-05
+    seized = devices.lineage(spread, spread.copy_on("USB-3"))
+    assert [(c.holder, c.step) for c in seized] == [("USB-1", 0), ("USB-1", 1), ("PC-08", 1), ("USB-3", 12),
+                                                    ("USB-3", 13), ("USB-3", 15), ("USB-3", 17), ("USB-3", 19)]
+    assert devices.path_of(spread.copy_on("USB-3"), spread.register) == ["PC-08", "PC-02", "PC-04", "PC-05"]
+    # the split: the copies part at PC-07; the PC-02 copy carries PC-07's mark but never sat on its disk
+    a, b = spread.copy_on("PC-02"), spread.copy_on("PC-01")
+    assert devices.divergence_device(a, b, spread.register) == "PC-07"
+    holders_a = {c.holder for c in devices.lineage(spread, a)}
+    assert holders_a == {"USB-1", "PC-02"}
+    assert {"PC-08", "PC-01", "PC-07"} <= set(devices.path_of(a, spread.register))
+    assert ("PC-07", 3) in [(c.holder, c.step) for c in devices.lineage(spread, b)]
+    # the viewers' bars
+    items = devices.mixed_collection()
+    key = devices.signing_key("approved").public_key()
+    assert devices.opened_by_kind(items, devices.open_viewer()) == devices.DEFAULT_COUNTS
+    assert devices.count_opened(items, devices.signature_viewer(key)) == 14
+    # the unicity curve in both alt texts, and subscriber 0's week
+    tr = devices.antenna_traces()
+    curve = devices.unicity_curve(tr)
+    assert round(100 * curve[1], 2) == 0.05
+    assert [round(100 * curve[p]) for p in range(2, 7)] == [41, 76, 91, 96, 98]
+    counts = np.bincount(tr.antenna[tr.subscriber == 0], minlength=tr.n_antennas)
+    assert sorted(counts[counts > 0].tolist(), reverse=True) == [9, 8, 2, 1]
+
+
+def test_lab9_checks_pass_the_answer_blank_and_each_mistake_gets_its_own_hint():
+    from survlab.checks import BLANK_STATUS, CORRECT, WRONG
+    from survlab.labs import file_marks as lab9
+
+    for ex in lab9.LAB.exercises:
+        expected = ex.expected_value()
+        assert lab9.LAB.check(ex.name, expected).status == CORRECT
+        assert lab9.LAB.check(ex.name, None).status == BLANK_STATUS
+        for m in ex.mistakes:
+            result = lab9.LAB.check(ex.name, m.value(expected))
+            assert result.status == WRONG and result.message == m.hint, (ex.name, m.hint)
+    # the pages' own rounded values ("91 with 4", "about nine in ten") are accepted
+    assert lab9.LAB.check("unique_share_4", 0.91).status == CORRECT
+    assert lab9.LAB.check("unique_share_4", 0.9).status == CORRECT

@@ -219,3 +219,76 @@ def test_numbers_quoted_in_the_lesson_and_lab_pages(month):
     assert iptv.audience_at(month, np.arange(20 * 60, 21 * 60)).max() == 810
     blocks = iptv.coarsen_routines(iptv.routines(month), 8)
     assert not blocks[:, 0].any() and (blocks == [False, False, True]).all(axis=1).mean() > 0.5
+
+
+# --- Third edition: suppression, and the docstring's own example --------------------------------
+
+def test_suppression_reaches_k_with_finer_blocks_and_drops_the_unusual(month):
+    small = iptv.below_k(month, 5, block_hours=4, area_level=1)
+    assert small.dtype == bool and small.shape == (month.n_households,)
+    assert iptv.k_anonymity(month, 4, 1) < 5  # coarsening alone is not enough at 4 hours
+    assert iptv.k_after_suppression(month, 5, 4, 1) >= 5
+    sizes = iptv.group_sizes(iptv.released_records(month, 4, 1))
+    assert np.array_equal(small, sizes < 5)
+    # nothing to suppress where k is already reached; everything where k is impossible
+    assert not iptv.below_k(month, 5, 8, 1).any()
+    assert iptv.k_after_suppression(month, month.n_households + 1, 1, 0) == 0
+    # precision over the kept households, and the mask is checked
+    kept = ~small
+    assert iptv.routine_precision(month, 4, households=np.ones(month.n_households, bool)) == \
+        iptv.routine_precision(month, 4)
+    assert iptv.routine_precision(month, 4, households=kept) > iptv.routine_precision(month, 8)
+    with pytest.raises(ValueError):
+        iptv.routine_precision(month, 4, households=kept[:10])
+    with pytest.raises(ValueError):
+        iptv.below_k(month, 0, 4, 1)
+
+
+def test_numbers_quoted_about_suppression(month):
+    """book/screens/01 glues these; the facilitator notes and the lab's prose describe them."""
+    small = iptv.below_k(month, 5, 4, 1)
+    assert small.sum() == 59 and round(100 * small.mean(), 1) == 2.0
+    assert round(100 * iptv.routine_precision(month, 4, households=~small)) == 49
+    shift = month.kind == iptv.SHIFT_WORKER
+    assert shift[small].sum() == 27 and round(shift.mean(), 2) == 0.14
+    assert shift[small].mean() > 2 * shift.mean()  # "over-represented among those suppressed"
+
+
+def test_docstring_example_runs_and_block_error_says_why(month):
+    import re
+
+    calls = re.findall(r"^    ((?:k_anonymity|below_k|routine_precision)\(.*?\))", iptv.__doc__, re.M)
+    assert len(calls) == 3, calls
+    for call in calls:
+        eval(call, {**vars(iptv), "month": month})
+    with pytest.raises(ValueError, match="whole number of"):
+        iptv.k_anonymity(month, block_hours=3)
+    with pytest.raises(ValueError) as err:
+        iptv.k_anonymity(month, block_hours=6)
+    assert "divide the day" not in str(err.value)
+
+
+def test_package_docstring_names_both_modules():
+    import survlab.screens as screens
+
+    assert "survlab.screens.iptv" in screens.__doc__ and "survlab.screens.devices" in screens.__doc__
+
+
+def test_lab8_checks_pass_the_answer_blank_and_each_mistake_gets_its_own_hint():
+    from survlab.checks import BLANK_STATUS, CORRECT, WRONG
+    from survlab.labs import viewing_records as lab8
+
+    for ex in lab8.LAB.exercises:
+        expected = ex.expected_value()
+        assert lab8.LAB.check(ex.name, expected).status == CORRECT
+        assert lab8.LAB.check(ex.name, None).status == BLANK_STATUS
+        for m in ex.mistakes:
+            result = lab8.LAB.check(ex.name, m.value(expected))
+            assert result.status == WRONG and result.message == m.hint, (ex.name, m.hint)
+    # the hint for "everyone at the start minus the leavers" says what that number is
+    early = lab8.LAB.exercise("early_leavers")
+    stayed = lab8.LAB.check("early_leavers", early.mistakes[1].value(early.expected_value()))
+    assert "within five minutes of the end" in stayed.message
+    # the lesson's own rounded values are accepted
+    assert lab8.LAB.check("share_unique", 0.31).status == CORRECT
+    assert lab8.LAB.check("precision_at_k5", 0.41).status == CORRECT

@@ -14,10 +14,6 @@ import pytest
 
 from underwatch import search_ko
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
-
 # Each page uses the words only with particles or inside compounds, never in the bare form searched.
 PAGES = {
     "cameras": "카메라\n======\n\n도시의 감시를 맡은 카메라는 얼굴 인식을 한다고 보도되었다.\n",
@@ -69,26 +65,20 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def test_the_five_queries_find_their_pages_in_chromium(korean_site):
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make setup`")
-    from playwright.sync_api import sync_playwright
-
+def test_the_five_queries_find_their_pages_in_chromium(korean_site, browser):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(korean_site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     found = {}
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-            page = browser.new_page()
-            for query in QUERIES:
-                page.goto(base + "search.html?q=" + query)
-                page.wait_for_selector("#search-results p.search-summary, #search-results .search-summary")
-                hrefs = page.eval_on_selector_all("#search-results li a",
-                                                  "links => links.map(a => a.getAttribute('href'))")
-                found[query] = {h.split(".html")[0] for h in hrefs}
-            browser.close()
+        page = browser.new_page()
+        for query in QUERIES:
+            page.goto(base + "search.html?q=" + query)
+            page.wait_for_selector("#search-results p.search-summary, #search-results .search-summary")
+            hrefs = page.eval_on_selector_all("#search-results li a",
+                                              "links => links.map(a => a.getAttribute('href'))")
+            found[query] = {h.split(".html")[0] for h in hrefs}
+        page.close()
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -15,6 +15,8 @@ signals only processes inside its own PID namespace.
 from __future__ import annotations
 
 import json
+import os
+import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -283,6 +285,211 @@ for pattern in ("/work/main/notebooks/00-getting-started.md", "../../notebooks/0
 orders_apart
 """
 
+# A classmate's code, graded earlier in the same lane, must be nowhere in a later child's memory.
+# The canary is long enough (over 512 bytes with its padding) to live in the C heap, as cell
+# sources do; the scanner looks for it by pattern, so that its own text never matches.
+MEMORY_CANARY = "UWMEMCANARY" + "5e1f0c2a9b7d3e46"
+CLASSMATE_WITH_A_CANARY = f"""# my working notes: {MEMORY_CANARY} {'.' * 600}
+notes = {MEMORY_CANARY!r} + {'#' * 600!r}
+"""
+SCANS_MEMORY = """import ctypes, os, re
+# Every readable page of its own memory (from /proc/self/maps where there is a /proc; else by
+# probing pages around its heap and its maps with write(2), which fails on unmapped memory).
+libc = ctypes.CDLL(None, use_errno=True)
+libc.write.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
+libc.sbrk.restype, libc.sbrk.argtypes = ctypes.c_void_p, [ctypes.c_long]
+pattern = re.compile(b"UWMEM" + b"CANARY[0-9a-f]{16}")
+found, ranges, PAGE = set(), [], 4096
+try:
+    with open("/proc/self/maps") as f:
+        for line in f:
+            span, perms = line.split()[:2]
+            if perms.startswith("r") and "[v" not in line:
+                lo, hi = (int(x, 16) for x in span.split("-"))
+                ranges.append((lo, hi))
+    with open("/proc/self/mem", "rb", buffering=0) as mem:
+        for lo, hi in ranges:
+            for start in range(lo, hi, 16 << 20):
+                try:
+                    mem.seek(start)
+                    found.update(pattern.findall(mem.read(min(16 << 20, hi - start))))
+                except (OSError, ValueError, OverflowError):
+                    break
+except OSError:
+    r, w = os.pipe()
+    def readable(address):
+        if libc.write(w, address, 1) == 1:
+            os.read(r, 1)
+            return True
+        return False
+    keep = bytearray(1 << 20)
+    for anchor in (libc.sbrk(0), id(keep), id(ranges), id(re)):
+        page = anchor & ~(PAGE - 1)
+        start = None
+        for address in range(page - (256 << 20), page + (256 << 20), PAGE):
+            if readable(address):
+                start = address if start is None else start
+                continue
+            if start is not None:
+                ranges.append((start, address))
+                start = None
+    for lo, hi in sorted(set(ranges)):
+        for start in range(lo, hi, 16 << 20):
+            found.update(pattern.findall(ctypes.string_at(start, min(16 << 20, hi - start))))
+if found:
+    raise RuntimeError("FOUND-MEMORY: " + b", ".join(sorted(found)).decode())
+"""
+
+STEALS_THE_KEY_FILES = """import os, re, sys
+# The answer key's files wherever the environment put them (an installed wheel puts them in
+# site-packages), read as text rather than imported.
+found = []
+for place in set(sys.path) | {"/opt", "/usr/lib/python3/dist-packages"}:
+    for folder, subfolders, files in os.walk(place or "."):
+        if folder.endswith(os.path.join("survlab", "answers")):
+            found += [os.path.join(folder, f) for f in files if f.endswith(".py") and f != "__init__.py"]
+        subfolders[:] = [s for s in subfolders if s in ("survlab", "answers", "site-packages", "lib", "env")
+                         or s.startswith("python")]
+for path in found:
+    match = re.search(r"orders_apart.*?return (\\d+)", open(path).read(), re.S)
+    if match:
+        orders_apart = int(match.group(1))
+if found:
+    raise RuntimeError("KEY FILES: " + ", ".join(found[:3]))
+"""
+
+# Reports from inside are data: a forged "sandbox error" (with the exit code our own process
+# uses for one) must not stop the batch, and its terminal escapes must reach nothing raw.
+FORGES_A_SANDBOX_ERROR = """import json, os
+os.write(3, json.dumps({"sandbox_error": "\\x1b[2J\\x1b]0;pwned\\x07 stop the batch \\u202e"}).encode())
+os._exit(126)
+"""
+ESCAPES_IN_ERRORS = """raise ValueError("\\x1b[2J\\x1b]8;;http://example.org\\x07click\\x1b]8;;\\x07 \\u202egnp.exe \\x9b31m")"""
+
+# The kernel keyring: nothing of the grader's (a key the tests put in its session keyring) may
+# be read, and nothing added where the grader or a classmate would see it.
+USES_THE_KEYRING = """import ctypes, os, platform
+numbers = {"x86_64": (248, 249, 250), "aarch64": (217, 218, 219)}[platform.machine()]
+ADD_KEY, REQUEST_KEY, KEYCTL = numbers
+libc = ctypes.CDLL(None, use_errno=True)
+reached = []
+buffer = ctypes.create_string_buffer(4096)
+for keyring in (-3, -4, -5):  # session, user, user-session keyrings
+    if libc.syscall(KEYCTL, 11, keyring, buffer, 4096) >= 0:  # KEYCTL_READ: the key ids in it
+        reached.append(f"read {keyring}")
+    if libc.syscall(ADD_KEY, b"user", b"underwatch-planted", b"x", 1, keyring) >= 0:
+        reached.append(f"added to {keyring}")
+if libc.syscall(REQUEST_KEY, b"user", b"underwatch-test-canary", None, 0) >= 0:
+    reached.append("found the grader's key")
+if libc.syscall(KEYCTL, 1, None) >= 0:  # KEYCTL_JOIN_SESSION_KEYRING
+    reached.append("joined a keyring")
+if reached:
+    raise RuntimeError("KEYRING: " + ", ".join(reached))
+"""
+
+# System calls a notebook never needs; each must fail (seccomp), so that a kernel bug behind
+# one of them is out of reach.
+FORBIDDEN_CALLS = """import ctypes, os, platform, socket
+libc = ctypes.CDLL(None, use_errno=True)
+x86 = platform.machine() == "x86_64"
+calls = {"unshare(user+net)": (272 if x86 else 97, 0x10000000 | 0x40000000),
+         "clone(new user ns)": (56 if x86 else 220, 0x10000000 | 17, 0, 0, 0, 0),
+         "io_uring_setup": (425, 8, ctypes.create_string_buffer(120)),
+         "bpf": (321 if x86 else 280, 0, None, 0),
+         "perf_event_open": (298 if x86 else 241, None, 0, -1, -1, 0),
+         "userfaultfd": (323 if x86 else 282, 0),
+         "ptrace(TRACEME)": (101 if x86 else 117, 0, 0, 0, 0),
+         "setns": (308 if x86 else 268, 0, 0),
+         "keyctl": (250 if x86 else 219, 0, -3, 0)}
+allowed = []
+for name, args in calls.items():
+    result = libc.syscall(*args)
+    if result >= 0:
+        allowed.append(name)
+        if name.startswith("clone") and result == 0:
+            os._exit(0)  # the child, if there was one
+for name, family, kind, proto in (("netlink netfilter", 16, socket.SOCK_RAW, 12), ("packet", 17, socket.SOCK_RAW, 0)):
+    try:
+        socket.socket(family, kind, proto).close()
+        allowed.append(name)
+    except OSError:
+        pass
+if allowed:
+    raise RuntimeError("ALLOWED: " + ", ".join(allowed))
+"""
+
+# One submission must not slow the others: four processes busy for 6 s, under one CPU's quota.
+HOGS_THE_CPU = """import os, time
+end = time.monotonic() + 6
+children = []
+for _ in range(4):
+    pid = os.fork()
+    if pid == 0:
+        while time.monotonic() < end:
+            pass
+        os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.waitpid(pid, 0)
+"""
+
+
+def hostile_folder(folder: Path, elsewhere: Path) -> dict[str, str]:
+    """A submissions folder as a hostile class leaves it (made at test time: git keeps no FIFO).
+    Returns each entry's name and the outcome it must get (a prefix of its row's reason, or
+    'graded' for full marks). ``elsewhere`` is outside the folder: a classmate's file there,
+    and the instructor's edition."""
+    folder.mkdir(parents=True, exist_ok=True)
+    elsewhere.mkdir(parents=True, exist_ok=True)
+    nbformat.write(solved(), elsewhere / "instructor-edition.ipynb")
+    nbformat.write(solved(), folder / "victim.ipynb")
+    nbformat.write(solved(), folder / "--out=victim.ipynb")  # an option, were the shell to expand *.ipynb
+    nbformat.write(solved(), folder / "-h.ipynb")
+    (folder / "link_to_classmate.ipynb").symlink_to(folder / "victim.ipynb")
+    (folder / "link_to_instructor.ipynb").symlink_to(elsewhere / "instructor-edition.ipynb")
+    (folder / "dangling.ipynb").symlink_to(elsewhere / "gone.ipynb")
+    os.mkfifo(folder / "fifo.ipynb")
+    (folder / "folder.ipynb").mkdir()
+    nfc, nfd = unicodedata.normalize("NFC", "Jos\u00e9"), unicodedata.normalize("NFD", "Jos\u00e9")
+    nbformat.write(solved(), folder / f"{nfc}.ipynb")
+    nbformat.write(answered(WRONG), folder / f"{nfd}.ipynb")
+    not_regular = "cannot read the file: it is not a regular file"
+    return {"victim": "graded", "out_victim": "graded", "h": "graded",
+            "link_to_classmate": not_regular + " (a symbolic link)",
+            "link_to_instructor": not_regular + " (a symbolic link)",
+            "dangling": not_regular + " (a symbolic link)", "fifo": not_regular + " (a FIFO)",
+            "folder": not_regular + " (a folder)", nfc: "2 files map to this student id"}
+
+
+def large_legitimate() -> dict[str, nbformat.NotebookNode]:
+    """Honest notebooks far larger than a lab: a 300 kB code cell, and 10,000 cells."""
+    big_cell = with_cell(solved(), "table = [\n" + "    (1, 2.5, 'camera'),\n" * 15_000 + "]\n", 2)
+    many = solved()
+    many.cells[2:2] = [nbformat.v4.new_code_cell(f"x_{i} = {i}") for i in range(5_000)]
+    many.cells[2:2] = [nbformat.v4.new_markdown_cell(f"note {i}") for i in range(5_000 - len(solved().cells))]
+    return {"big_cell": big_cell, "many_cells": many}
+
+
+def crafted_to_cost() -> dict[str, bytes]:
+    """Files crafted to cost the grader's own process time and memory before any limit (each
+    must be refused or read within seconds and 200 MB)."""
+    cell = b'{"cell_type":"code","metadata":{},"source":"","outputs":[],"execution_count":null}'
+    floats = b"[" + b",".join([b"1.5"] * 6_000_000) + b"]"
+    attach = b'{"cell_type":"markdown","metadata":{},"source":"","attachments":{"a.png":{"image/png":"' + \
+             b"A" * 100 + b'"}}}'
+    v3 = json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "code", "input": "x = 1", "language": "python", "outputs": [], "metadata": {}}] * 19_000}]})
+    dup = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"id": "same", "cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": [], "execution_count": None}
+        ] * 19_000})
+    return {
+        "cells_300k": b'{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[' + b",".join([cell] * 300_000) + b"]}",
+        "floats_6m": b'{"nbformat":4,"nbformat_minor":5,"metadata":{"x":' + floats + b'},"cells":[]}',
+        "attachments_100k": b'{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[' + b",".join([attach] * 100_000) + b"]}",
+        "format_3_19k_cells": v3.encode(),
+        "duplicate_ids_19k": dup.encode(),
+    }
+
 
 ODD_ANSWERS = {
     "people_per_camera": "city.population / city.cameras",
@@ -330,6 +537,13 @@ def attack_cases() -> dict[str, nbformat.NotebookNode]:
         "other_version": old_version,
         "formula_in_an_error": formula,
         "x" * 239: solved(),  # a 245-character file name
+        "memory_canary": with_cell(solved(), CLASSMATE_WITH_A_CANARY, 2),
+        "scans_memory": with_cell(solved(), SCANS_MEMORY, 2),
+        "steals_the_key_files": thief(STEALS_THE_KEY_FILES),
+        "forges_a_sandbox_error": with_cell(solved(), FORGES_A_SANDBOX_ERROR, 2),
+        "escapes_in_errors": with_cell(solved(), ESCAPES_IN_ERRORS, 2),
+        "uses_the_keyring": with_cell(solved(), USES_THE_KEYRING, 2),
+        "forbidden_calls": with_cell(solved(), FORBIDDEN_CALLS, 2),
     }
 
 

@@ -25,3 +25,10 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     prefix = "" if display else _HIDDEN_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
+
+
+def glue_all(values: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """Glue each value as ``prefix + name`` (not displayed); return the values, for chaining."""
+    for name, value in values.items():
+        glue(prefix + name, value)
+    return values

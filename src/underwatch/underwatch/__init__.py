@@ -2,4 +2,4 @@
 
 Depends on the student library ``survlab``; ``survlab`` never imports this package.
 """
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -1,7 +1,9 @@
-"""Command line: `python -m underwatch grade ...`, `editions`, `bundle`, `links`, `wheel`, `labkit`."""
+"""Command line: `python -m underwatch grade ...`, `merge`, `execute`, `values`, `report`, `written`, `export`, `editions`, `bundle`,
+`links`, `wheel`, `labkit`, `release`."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -14,7 +16,9 @@ def main(argv: list[str] | None = None) -> int:
 
     grade = sub.add_parser("grade", help="grade a class's submissions of one lab into a CSV")
     grade.add_argument("lab", help="lab id, e.g. getting-started")
-    grade.add_argument("submissions", nargs="+", type=Path, help=".ipynb files named by student id")
+    grade.add_argument("submissions", nargs="+", type=Path,
+                       help="a folder of .ipynb files named by student id (every *.ipynb in it), or files; put "
+                            "-- before file names, so that a file named like an option is never read as one")
     grade.add_argument("--out", type=Path, required=True, help="the grades CSV (created or updated)")
     grade.add_argument("--feedback", type=Path, help="folder for one feedback file per student "
                                                      "(default: feedback/ beside the CSV)")
@@ -34,7 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     merge.add_argument("shards", nargs="+", type=Path, help="the shards' grades CSVs")
     merge.add_argument("--out", type=Path, required=True, help="the merged CSV")
     merge.add_argument("--expect", nargs="*", type=Path, default=[], metavar="SUBMISSION",
-                       help="every submission of the class, to report students missing from all shards")
+                       help="the folder of submissions (or every file, after --), to report students "
+                            "missing from all shards")
+
+    from .gradebook import cli as gradebook_cli
+
+    gradebook_cli.add_parsers(sub)
 
     eds = sub.add_parser("editions", help="student and instructor editions of every lab, with zips")
     eds.add_argument("--out", type=Path, default=ROOT / "_build" / "editions")
@@ -59,12 +68,74 @@ def main(argv: list[str] | None = None) -> int:
 
     kit = sub.add_parser("labkit", help="offline lab kits: wheel, wheelhouse with JupyterLab, notebooks, "
                                         "install scripts, one zip per system")
-    kit.add_argument("platforms", nargs="*", help="linux-x86_64, macos-arm64, macos-x86_64, windows-x64 (default: all)")
+    kit.add_argument("platforms", nargs="*", help="host (this machine's system, the default), all, or any of "
+                                                  "linux-x86_64, macos-arm64, macos-x86_64, windows-x64")
     kit.add_argument("--out", type=Path, default=ROOT / "_build" / "labkit")
     kit.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache",
                      help="the book build's execution cache, for the notebooks' figures")
 
+    ex = sub.add_parser("execute", help="run the book's notebooks in parallel into the build's execution cache "
+                                        "(the Sphinx build then only renders)")
+    ex.add_argument("--root", type=Path, default=ROOT, help="the book (default: this repository)")
+    ex.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache")
+    ex.add_argument("--jobs", type=int, help="notebooks run at once (default: the number of cores)")
+    ex.add_argument("--timeout", type=int, default=120, help="seconds a cell may run (default 120, as the book)")
+
+    vals = sub.add_parser("values", help="every glued value and answer key's expected value in one JSON file; "
+                                         "with --check, compare with a reference and name what moved")
+    vals.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache")
+    vals.add_argument("--out", type=Path, default=ROOT / "_build" / "book-values.json")
+    vals.add_argument("--check", type=Path, metavar="REFERENCE", help="e.g. tests/reference/book-values.json")
+
+    rel = sub.add_parser("release", help="the assets a version tag publishes, under their release names")
+    rel.add_argument("--out", type=Path, default=ROOT / "_build" / "release")
+    rel.add_argument("--tag", help="check that this tag (e.g. v0.3.0) names the course's version, and stop")
+    rel.add_argument("--list", action="store_true", help="print the assets' names and where the build leaves them")
+
     args = parser.parse_args(argv)
+    if args.command == "execute":
+        from . import execute
+
+        outcomes = execute.execute_all(args.root, args.cache, jobs=args.jobs, timeout=args.timeout)
+        return 1 if any(o.error for o in outcomes) else 0
+    if args.command == "values":
+        from . import values
+
+        current = {**values.answer_values(), **values.glued_values(ROOT, args.cache)}
+        values.write(args.out, current)
+        print(f"{len(current)} values in {args.out}")
+        if args.check:
+            try:
+                moved = values.compare(values.read(args.check), current)
+            except ValueError as err:
+                parser.error(str(err))
+            for line in moved:
+                print(line, file=sys.stderr)
+            print(f"{len(moved)} value(s) differ from {args.check}", file=sys.stderr if moved else sys.stdout)
+            return 1 if moved else 0
+        return 0
+    if args.command == "release":
+        from . import release
+
+        try:
+            if args.tag:
+                release.check_tag(args.tag)
+                print(f"{args.tag}: the course's version, with a dated changelog section")
+                return 0
+            if args.list:
+                for asset in release.release_assets():
+                    print(f"{asset.name}\t{asset.source}")
+                return 0
+            copied = release.collect(args.out)
+        except release.ReleaseError as err:
+            print(f"python -m underwatch release: {err}", file=sys.stderr)
+            return 1
+        for path in copied:
+            print(f"{path.name} ({path.stat().st_size / 1e6:.1f} MB)")
+        print(f"{len(copied)} assets and NOTES.md in {args.out}")
+        return 0
+    if args.command in gradebook_cli.COMMANDS:
+        return gradebook_cli.run(args, parser)
     if args.command in ("wheel", "labkit"):
         from . import labkit
 
@@ -72,10 +143,11 @@ def main(argv: list[str] | None = None) -> int:
             path = labkit.build_wheel(args.out)
             print(f"student wheel: {path} ({path.stat().st_size / 1e3:.0f} kB)")
             return 0
-        unknown = sorted(set(args.platforms) - set(labkit.PLATFORMS))
-        if unknown:
-            parser.error(f"unknown system(s) {unknown}; choose from {sorted(labkit.PLATFORMS)}")
-        for path in labkit.build_kits(args.platforms or list(labkit.PLATFORMS), args.out, args.cache):
+        try:
+            systems = labkit.platform_names(args.platforms)
+        except labkit.KitError as err:
+            parser.error(str(err))
+        for path in labkit.build_kits(systems, args.out, args.cache):
             print(f"lab kit: {path} ({path.stat().st_size / 1e6:.0f} MB)")
         return 0
     if args.command == "grade":
@@ -86,9 +158,16 @@ def main(argv: list[str] | None = None) -> int:
             labs.get(args.lab)
         except KeyError as err:
             parser.error(str(err.args[0]))
-        missing = [str(p) for p in args.submissions if not p.is_file()]
+        missing = [grading.printable(p) for p in args.submissions if not os.path.lexists(p)]
         if missing:
-            parser.error("no such file: " + ", ".join(missing))
+            parser.error("no such file or folder: " + ", ".join(missing))
+        if args.out.suffix == ".ipynb" or any(p.suffix == ".ipynb" for p in [args.feedback] if p):
+            parser.error(f"--out {grading.printable(args.out)} names a notebook (a file named like an option among "
+                         "the submissions?): give the folder of submissions, or put -- before file names")
+        # A folder is listed here, never by the shell: no file name can become an option.
+        submissions = [f for p in args.submissions
+                       for f in (grading.submissions_in(p) if p.is_dir() and not p.is_symlink()
+                                 and p.suffix != ".ipynb" else [p])]  # a folder named *.ipynb is a submission
         import signal
 
         from .sandbox import IsolationUnavailable
@@ -100,15 +179,15 @@ def main(argv: list[str] | None = None) -> int:
             if args.unsafe_no_isolation:
                 print("WARNING: --unsafe-no-isolation: submissions run as your own user, with no isolation",
                       file=sys.stderr)
-            grades = grading.grade_batch(args.lab, args.submissions, args.out, feedback_dir=args.feedback,
+            grades = grading.grade_batch(args.lab, submissions, args.out, feedback_dir=args.feedback,
                                          jobs=args.jobs, timeout=args.timeout, memory_mb=args.memory,
                                          regrade=args.regrade, regrade_all=args.regrade_all,
                                          unsafe_no_isolation=args.unsafe_no_isolation, shard=shard)
         except IsolationUnavailable as err:  # fail closed: nothing was run
-            print(f"python -m underwatch grade: {err}", file=sys.stderr)
+            print(f"python -m underwatch grade: {grading.printable(err)}", file=sys.stderr)
             return 3
-        except ValueError as err:  # two files for one student, a locked CSV: nothing graded or overwritten
-            parser.error(str(err))
+        except ValueError as err:  # a locked or unreadable CSV: nothing graded or overwritten
+            parser.error(grading.printable(err))
         finally:
             signal.signal(signal.SIGTERM, previous)
         errors = sum(g.status == grading.ERROR for g in grades.values())
@@ -117,10 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "merge":
         from . import merge as merging
 
+        from . import grading
+
         try:
             merged = merging.merge(args.shards, merging.expected_students(args.expect))
         except (merging.MergeRefused, OSError) as err:
-            parser.error(str(err))
+            parser.error(grading.printable(err))
         merging.write(merged, args.out)
         print(f"merged {len(args.shards)} shard(s): {len(merged.rows)} student(s) in {args.out}")
         if merged.missing:
@@ -140,10 +221,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(report.external)} external link(s) listed in {listing}")
         return 0 if report.ok else 1
     elif args.command == "bundle":
-        from . import editions
+        from . import bundle
 
         try:
-            path = editions.write_offline_bundle(args.site, args.pdf, args.notebooks, args.out)
+            path = bundle.write_offline_bundle(args.site, args.pdf, args.notebooks, args.out)
         except FileNotFoundError as err:
             parser.error(str(err))
         print(f"offline bundle: {path} ({path.stat().st_size / 1e6:.1f} MB)")

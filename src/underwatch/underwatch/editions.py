@@ -32,6 +32,7 @@ from survlab import labs
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[3] / "notebooks"
 
 SOLUTION_TAG = "solution"
+WRITTEN_TAG = "written:"  # = gradebook.written.WRITTEN_TAG
 BLANK_LINE = "{name} = None  # replace None with your answer"
 
 _FENCE = re.compile(r"^(?P<ticks>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=ticks)[ \t]*$\n?",
@@ -62,8 +63,13 @@ ENV_CHECK_TAG = "environment-check"
 
 def env_check_cell(version: str = survlab.__version__) -> nbformat.NotebookNode:
     """The environment check a student edition starts with, for one version of survlab."""
+    from .licence import LICENSE_NOTE, LICENSE_SPDX
+
     cell = nbformat.v4.new_code_cell(ENV_CHECK.format(version=version))
     cell.metadata["tags"] = [ENV_CHECK_TAG]
+    # What the notebook is and how it may be reused travels with it (CC BY asks for both).
+    cell.metadata["under_watch"] = {"course": "Under Watch", "version": version,
+                                    "license": LICENSE_SPDX, "license_note": LICENSE_NOTE}
     return cell
 
 
@@ -102,10 +108,43 @@ def assigned_names(code: str) -> list[str]:
     return names
 
 
-def _plain_roles(text: str) -> str:
+def glued_in(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Each value the notebook's executed cells glued (myst-nb's scrapbook outputs), as printed text."""
+    found = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = output.get("metadata", {}).get("scrapbook")
+            if not meta:
+                continue
+            text = output.get("data", {}).get(meta.get("mime_prefix", "") + "text/plain")
+            if text is not None:
+                found[meta["name"]] = "".join(text) if isinstance(text, list) else text
+    return found
+
+
+def _glued_text(key: str, glued: dict[str, str]) -> str:
+    # {glue:text}`name` or `name:.1%`: the value as the book prints it. Without the executed
+    # notebook (no build cache) the value is unknown, and an ellipsis stands in for it.
+    name, _, spec = key.partition(":")
+    if name not in glued:
+        return "…"
+    value = glued[name]
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    if spec:
+        try:
+            return format(float(value), spec)
+        except ValueError:
+            return value
+    return value
+
+
+def _plain_roles(text: str, glued: dict[str, str] | None = None) -> str:
     def repl(m: re.Match) -> str:
         if m["role"].startswith("cite"):
             return f"[{m['text']}]"
+        if m["role"].startswith("glue"):
+            return _glued_text(m["text"], glued or {})
         return m["text"] or m["target"] or ""
     return _ROLE.sub(repl, text)
 
@@ -113,8 +152,9 @@ def _plain_roles(text: str) -> str:
 class _Converter:
     """Walks a lab's cells once, turning MyST-only syntax into plain Markdown."""
 
-    def __init__(self, student: bool, answer_names: list[str], source: str):
+    def __init__(self, student: bool, answer_names: list[str], source: str, glued: dict[str, str] | None = None):
         self.student = student
+        self.glued = glued or {}
         self.answer_names = answer_names
         self.source = source
         self.in_solution = False
@@ -151,9 +191,13 @@ class _Converter:
                 pieces.append(f"**{title}.** {body}\n")
         if self._keep():
             pieces.append(text[pos:])
-        out = _plain_roles("".join(pieces)).strip()
+        out = _plain_roles("".join(pieces), self.glued).strip()
         if out:
-            self.cells.append(nbformat.v4.new_markdown_cell(out))
+            new = nbformat.v4.new_markdown_cell(out)
+            written = [t for t in cell.metadata.get("tags", []) if isinstance(t, str) and t.startswith(WRITTEN_TAG)]
+            if written:  # a written answer's cell: the grader and `underwatch written` find it by this tag
+                new.metadata["tags"] = written
+            self.cells.append(new)
 
     def code(self, cell) -> None:
         tags = cell.metadata.get("tags", [])
@@ -187,7 +231,7 @@ def _clean_code_cell(cell):
 def make_edition(nb: nbformat.NotebookNode, *, student: bool, source: str | Path = "<notebook>") -> nbformat.NotebookNode:
     """The student (blank answers) or instructor (solutions) edition of a lab notebook."""
     lab = labs.get(lab_id(nb, source))
-    conv = _Converter(student, lab.answer_names, str(source))
+    conv = _Converter(student, lab.answer_names, str(source), glued_in(nb))
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             conv.markdown(cell)
@@ -252,43 +296,3 @@ def write_editions(notebooks_dir: str | Path, out_dir: str | Path, cache_path: s
             for file in sorted(folder.glob("*.ipynb")):
                 zf.write(file, f"under-watch-{edition}/{file.name}")
     return zips
-
-
-def write_offline_bundle(site_dir: str | Path, pdf: str | Path, student_dir: str | Path, out_zip: str | Path) -> Path:
-    """One zip for a USB stick: the site (open index.html), the PDF and the student notebooks.
-
-    The site's ``downloads/`` folder comes with it: the student wheel and, after ``make
-    labkit``, the lab kits, which the README points to for installing with no network."""
-    import zipfile
-
-    site_dir, pdf, student_dir, out_zip = map(Path, (site_dir, pdf, student_dir, out_zip))
-    for needed in (site_dir / "index.html", pdf):
-        if not needed.exists():
-            raise FileNotFoundError(f"{needed} is missing: build the course first (make book)")
-    notebooks = sorted(student_dir.glob("*.ipynb"))
-    if not notebooks:
-        raise FileNotFoundError(f"no student notebooks in {student_dir}: run make editions first")
-    top = "under-watch"
-    with zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as zf:
-        for file in sorted(site_dir.rglob("*")):
-            if file.is_file() and ".doctrees" not in file.parts:
-                zf.write(file, f"{top}/site/{file.relative_to(site_dir)}")
-        zf.write(pdf, f"{top}/under-watch.pdf")
-        for nb in notebooks:
-            zf.write(nb, f"{top}/notebooks/{nb.name}")
-        kits = sorted((site_dir / "downloads").glob("under-watch-labkit-*.zip"))
-        wheels = sorted((site_dir / "downloads").glob("survlab-*.whl"))
-        run = ("- To run them you need Python 3.11 and the course library, survlab.\n"
-               + ("  With no network: unzip the lab kit for your system from site/downloads/\n"
-                  + "".join(f"    {kit.name}\n" for kit in kits)
-                  + "  and run its install script (install.sh, or install.bat on Windows); its README.txt says how.\n"
-                  if kits else "")
-               + (f"  With a network: install site/downloads/{wheels[-1].name} and JupyterLab as\n" if wheels else
-                  "  With a network: install the course library and JupyterLab as\n")
-               + "  site/book/how-to-use.html says, under \"Running the labs\".\n")
-        zf.writestr(f"{top}/README.txt",
-                    "Under Watch, offline edition.\n\n"
-                    "- Open site/index.html in a web browser: the whole course, searchable, no network needed.\n"
-                    "- under-watch.pdf is the whole book for reading or printing.\n"
-                    "- notebooks/ holds the labs (student editions) to open in JupyterLab.\n" + run)
-    return out_zip

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import fcntl
 import hashlib
+import io
 import json
 import os
 import re
@@ -24,6 +26,7 @@ import stat
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -36,12 +39,23 @@ import survlab
 from survlab import checks, labs
 
 from . import sandbox
+from .gradebook import details, written_answers
 from .sandbox import json_depth_ok  # checked before any parse, here and on the sandbox's reports
 
 GRADED, ERROR = "graded", "error"
 MAX_NOTEBOOK_BYTES = 25_000_000  # a lab's student edition is under 1 MB, figures included
 MAX_JSON_DEPTH = 64  # a notebook's JSON is about 6 levels deep
 MAX_ID_CHARS = 100
+# What one notebook may hold, counted on its bytes before it is parsed (a lab has under 100 cells
+# and a few thousand JSON values; a legitimate 10,000-cell notebook fits with room to spare):
+# together they keep parsing one file to about a second and under 200 MB.
+MAX_CELLS = 20_000
+MAX_CONTAINERS = 200_000  # JSON objects and arrays
+MAX_VALUES = 1_000_000  # every JSON value
+MAX_REASON_CHARS = 2_000  # a row's reason: enough for every note, never a wall of student text
+MAX_MESSAGE_CHARS = 600  # one exercise's feedback line
+MAX_FEEDBACK_CHARS = 64_000
+MAX_CSV_FIELD = 1 << 27  # reading: any CSV an earlier grader could have written
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")  # what a spreadsheet may read as a formula (and our escape)
 
 
@@ -54,6 +68,7 @@ class Grade:
     results: list[checks.Result] = field(default_factory=list)
     version_note: str = ""
     isolation: str = ""
+    written: dict[str, str] = field(default_factory=dict)  # tagged Markdown answers, as text (gradebook.written_answers)
 
     @property
     def total(self) -> float:
@@ -69,6 +84,7 @@ def student_id(path: Path) -> str:
     (never starting with a character a spreadsheet reads as a formula; long names shortened
     with a hash, so that two long names stay two ids)."""
     stem = path.name[:-len(".ipynb")] if path.name.endswith(".ipynb") else path.stem
+    stem = unicodedata.normalize("NFC", stem)  # one name typed on macOS (NFD) or elsewhere (NFC): one id
     clean = re.sub(r"[^\w.-]+", "_", stem).strip("._-") or "unnamed"
     if len(clean) > MAX_ID_CHARS:
         clean = clean[:MAX_ID_CHARS - 11] + "-" + hashlib.sha256(stem.encode("utf-8", "replace")).hexdigest()[:10]
@@ -112,16 +128,32 @@ def _counted(cell) -> bool:
     return not (isinstance(tags, list) and ENV_CHECK_TAG in tags)
 
 
+def file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+NOT_REGULAR = "cannot read the file: it is not a regular file ({kind}); only regular files are graded"
+
+
 def _read_bytes(path: Path) -> tuple[bytes | None, str]:
-    """The file's bytes (at most the limit), never blocking on a FIFO or a device."""
+    """The file's bytes (at most the limit): a regular file only, never through a symbolic link
+    (a link to a classmate's file or the instructor edition earns nothing), never blocking on a
+    FIFO or a device."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW)
     except OSError as err:
+        with contextlib.suppress(OSError):
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return None, NOT_REGULAR.format(kind="a symbolic link")
         return None, f"cannot read the file: {err.strerror}"
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return None, "cannot read the file: it is not a regular file"
+            return None, NOT_REGULAR.format(kind=file_kind(info.st_mode))
         if info.st_size > MAX_NOTEBOOK_BYTES:
             return None, (f"the file is too large to be a lab notebook ({info.st_size / 1e6:.0f} MB; "
                           f"the limit is {MAX_NOTEBOOK_BYTES / 1e6:.0f} MB)")
@@ -145,6 +177,9 @@ def read_submission(path: Path, lab: checks.Lab) -> tuple[Submission | None, str
         return None, problem
     if not json_depth_ok(raw, MAX_JSON_DEPTH):
         return None, f"not a notebook: its JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+    too_big = _over_limits(raw)
+    if too_big:
+        return None, too_big
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
@@ -157,20 +192,22 @@ def read_submission(path: Path, lab: checks.Lab) -> tuple[Submission | None, str
     major = data.get("nbformat")
     try:
         if major == 3:
-            nb = nbformat.convert(nbformat.from_dict(data), 4)
+            nb = nbformat.from_dict(_upgrade_from_v3(data))
             notes.append("the notebook was in the old format 3 and was upgraded to format 4")
         elif major == 4:
             nb = nbformat.from_dict(data)
         elif major is None:
             return None, "not a notebook: valid JSON but not in Jupyter's notebook format (it has no 'nbformat' field)"
         else:
-            return None, (f"not a notebook: valid JSON but notebook format {str(major)[:20]!r} is not supported "
+            return None, (f"not a notebook: valid JSON but notebook format {printable(major, 20)!r} is not supported "
                           "(formats 3 and 4 are); open it in Jupyter and save it again")
-        with warnings_silenced():
-            nbformat.validate(nb)
+        # What grading reads, checked here (nbformat's full schema validation costs seconds on a
+        # large notebook, and judges outputs and ids that grading never uses).
+        problem = _shape_problem(nb)
     except Exception as err:  # nbformat raises several types for a malformed notebook
-        message = (str(err).splitlines() or [""])[0][:160]
-        return None, f"not a notebook: valid JSON but not in Jupyter's notebook format ({message})"
+        problem = printable((str(err).splitlines() or [""])[0], 160)
+    if problem:
+        return None, f"not a notebook: valid JSON but not in Jupyter's notebook format ({problem})"
     meta = nb.metadata.get("survlab")
     version = None
     if meta is not None and not isinstance(meta, dict):
@@ -190,6 +227,58 @@ def read_submission(path: Path, lab: checks.Lab) -> tuple[Submission | None, str
         source = cell.get("source", "")
         cells.append([index, "".join(source) if isinstance(source, list) else str(source)])
     return Submission(nb, cells, notes, version, sum(_counted(c) for c in nb.cells)), ""
+
+
+def _upgrade_from_v3(data: dict) -> dict:
+    """What grading reads of a format-3 notebook, in format 4 (nbformat's converter costs
+    seconds on a large one): metadata, and each cell's type, source and metadata."""
+    worksheets = data.get("worksheets")
+    if not isinstance(worksheets, list) or not all(isinstance(w, dict) for w in worksheets):
+        raise ValueError("its worksheets are not a list of mappings")
+    cells = []
+    for cell in (c for w in worksheets for c in (w.get("cells") if isinstance(w.get("cells"), list) else [None])):
+        if not isinstance(cell, dict):
+            raise ValueError("a cell is not a mapping")
+        kind = cell.get("cell_type")
+        source = cell.get("input", "") if kind == "code" else cell.get("source", "")
+        if kind == "heading":  # format 3's headings are Markdown in format 4
+            kind, source = "markdown", "#" * int(cell.get("level", 1) or 1) + " " + (
+                "".join(source) if isinstance(source, list) else str(source))
+        upgraded = {"cell_type": kind, "source": source, "metadata": cell.get("metadata", {})}
+        if kind == "code":
+            upgraded.update(outputs=[], execution_count=None)
+        cells.append(upgraded)
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": data.get("metadata", {}), "cells": cells}
+
+
+def _over_limits(raw: bytes) -> str:
+    """Why the file holds more than a notebook may, counted on its bytes (no parse), or ''."""
+    cells = raw.count(b'"cell_type"')
+    if cells > MAX_CELLS:
+        return f"the notebook has too many cells to grade ({cells:,}; the limit is {MAX_CELLS:,})"
+    containers, values = sandbox.json_counts(raw)
+    if containers > MAX_CONTAINERS or values > MAX_VALUES:
+        return (f"the notebook is too complex to grade ({containers:,} JSON objects and lists, {values:,} values; "
+                f"the limits are {MAX_CONTAINERS:,} and {MAX_VALUES:,})")
+    return ""
+
+
+def _shape_problem(nb) -> str:
+    """'' if the notebook has what grading reads (cells, their types, sources, metadata), else what is wrong."""
+    if not isinstance(nb.get("metadata", {}), dict):
+        return "its metadata is not a mapping"
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        return "it has no list of cells"
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
+            return f"cell {index} is not a cell"
+        source = cell.get("source", "")
+        if not (isinstance(source, str) or (isinstance(source, list) and all(isinstance(x, str) for x in source))):
+            return f"cell {index}'s source is not text"
+        if not isinstance(cell.get("metadata", {}), dict):
+            return f"cell {index}'s metadata is not a mapping"
+    return ""
 
 
 @contextlib.contextmanager
@@ -220,7 +309,10 @@ def judge_one(exercise: checks.Exercise, answer: Any) -> checks.Result:
         return checks.Result(exercise.name, checks.WRONG,
                              f"the answer is a {str(answer['unsupported_type'])[:60]}, which cannot be checked.")
     try:
-        return checks.judge(exercise, answer)
+        result = checks.judge(exercise, answer)
+        if len(result.message) > MAX_MESSAGE_CHARS:  # a hint that quotes a huge answer
+            result = dataclasses.replace(result, message=result.message[:MAX_MESSAGE_CHARS] + " [...]")
+        return result
     except Exception as err:  # noqa: BLE001  (OverflowError, RecursionError and the like)
         return checks.Result(exercise.name, checks.WRONG,
                              f"the answer could not be judged ({type(err).__name__}). The answer should be "
@@ -281,19 +373,20 @@ def grade_one(path: Path, lab: checks.Lab, box: sandbox.Sandbox, *, timeout: int
     if sub is None:
         return Grade(student, zero, ERROR, problem, isolation=box.description)
     note = version_note(sub.version)
+    texts = written_answers.collect(sub.notebook)  # Markdown, never run: read here, not in the sandbox
     outcome = box.run(sub.cells, timeout=timeout, memory_mb=memory_mb)
     report = outcome.report
-    if report is not None and "sandbox_error" in report and not box.unsafe:
-        raise sandbox.IsolationUnavailable(sandbox.unavailable_message(str(report["sandbox_error"])[:300]))
+    if outcome.isolation_failed and not box.unsafe:  # our own process said so, not the submission
+        raise sandbox.IsolationUnavailable(sandbox.unavailable_message(printable(report["sandbox_error"], 300)))
     cleaned = clean_report(report) if report is not None and "error" not in report else None
     if cleaned is None:
         reason = "; ".join(sub.notes + [_failure_reason(outcome, timeout, memory_mb)])
-        return Grade(student, zero, ERROR, reason, version_note=note, isolation=box.description)
+        return Grade(student, zero, ERROR, reason, version_note=note, isolation=box.description, written=texts)
     answers = cleaned["answers"]
     results = [judge_one(e, answers.get(e.name, checks.BLANK)) for e in lab.exercises]
     points = {r.exercise: float(lab.exercise(r.exercise).points if r.correct else 0) for r in results}
     return Grade(student, points, GRADED, _reason_for(cleaned, lab, sub, expected_code_cells, memory_mb), results,
-                 version_note=note, isolation=box.description)
+                 version_note=note, isolation=box.description, written=texts)
 
 
 def _failure_reason(outcome: sandbox.Outcome, timeout: int, memory_mb: int) -> str:
@@ -301,13 +394,14 @@ def _failure_reason(outcome: sandbox.Outcome, timeout: int, memory_mb: int) -> s
     if outcome.over_memory:
         return over_memory
     if outcome.problem == "timeout":
-        return f"timed out: still running after {sandbox.hard_limit(timeout)} s and was stopped"
+        again = " (run twice: the first run was slowed by other work on the machine)" if outcome.tries > 1 else ""
+        return f"timed out: still running after {sandbox.hard_limit(timeout)} s and was stopped{again}"
     if outcome.problem == "sandbox":
         return "the grader's sandbox failed while running this notebook; grade it again with --regrade"
-    if outcome.report is not None:
+    if outcome.report is not None and "error" in outcome.report:
         error = outcome.report.get("error")
-        return over_memory if error == "memory" else f"the run failed: {str(error)[:160]}"
-    if outcome.problem == "unreadable":
+        return over_memory if error == "memory" else f"the run failed: {printable(error, 160)}"
+    if outcome.problem == "unreadable" or outcome.report is not None:
         return "the run's report could not be read (the notebook wrote over it or made it too large)"
     if outcome.exitcode in (-signal.SIGKILL, -signal.SIGSEGV, 128 + signal.SIGKILL, 128 + signal.SIGSEGV):
         return over_memory + " or crashed"
@@ -320,13 +414,29 @@ def csv_columns(lab: checks.Lab) -> list[str]:
     return ["student", *lab.answer_names, "total", "max", "status", "reason", "version_note", "isolation"]
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_LINE_BREAKS = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]")
+# Never raw in a terminal, a CSV or a feedback file: C0 and C1 control characters (terminal
+# escape sequences start with ESC or CSI), and the Unicode format characters that reorder or
+# hide text (bidi embeddings, overrides and isolates; zero-width characters).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+                     "\ufeff\ufff9-\ufffb]")
+
+
+def printable(value: Any, limit: int | None = None) -> str:
+    """Text safe to print or store: one line, valid UTF-8, every unsafe character shown as an
+    escape (\\x1b, \\u202e); cut to ``limit`` characters first."""
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + " [...]"
+    text = _LINE_BREAKS.sub(" ", text).encode("utf-8", "replace").decode("utf-8")
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 def safe_cell(value: Any) -> str:
-    """Text for a CSV cell: one line, valid UTF-8, and never read as a formula by a spreadsheet
-    (a leading = + - @ tab or CR, or our own escape ', gets a ' in front)."""
-    text = _CONTROL.sub(" ", str(value)).encode("utf-8", "replace").decode("utf-8")
+    """Text for a CSV cell: one line, valid UTF-8, no control or bidi character, and never read
+    as a formula by a spreadsheet (a leading = + - @ tab or CR, or our own escape ', gets a '
+    in front)."""
+    text = printable(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -334,11 +444,47 @@ def unsafe_cell(text: str) -> str:
     return text.removeprefix("'")
 
 
+class GradesFileError(BatchRefused):
+    """A grades CSV that cannot be read; the message names the file and the row."""
+
+
+def read_grades_file(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """(header, rows) of a grades CSV, as any version of the grader wrote it (long fields
+    included); GradesFileError naming the file and row for anything else."""
+    path = Path(path)
+    name = printable(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise GradesFileError(f"{name}: cannot read it ({err.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[:err.start].count(b"\n") + 1
+        raise GradesFileError(f"{name}, line {line}: not valid UTF-8 text (byte {err.start}); is it a grades CSV "
+                              "saved by the grader (not re-saved by a spreadsheet in another encoding)?") from None
+    if "\x00" in text:
+        line = text[:text.index("\x00")].count("\n") + 1
+        raise GradesFileError(f"{name}, line {line}: a NUL character, which no grades CSV holds")
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, MAX_CSV_FIELD))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    rows = []
+    try:
+        for row in reader:
+            rows.append({k: unsafe_cell(v or "") for k, v in row.items() if isinstance(k, str)})
+    except csv.Error as err:
+        raise GradesFileError(f"{name}, row {len(rows) + 1}: not a readable CSV row "
+                              f"({printable(err, 200)})") from None
+    finally:
+        csv.field_size_limit(previous)
+    return list(reader.fieldnames or []), rows
+
+
 def read_csv(path: Path) -> dict[str, dict[str, str]]:
-    if not path.exists():
+    if not Path(path).exists():
         return {}
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = [{k: unsafe_cell(v or "") for k, v in row.items() if k is not None} for row in csv.DictReader(f)]
+    _, rows = read_grades_file(path)
     return {row["student"]: row for row in rows if row.get("student")}
 
 
@@ -395,14 +541,15 @@ class CsvLock:
 
 def grade_row(grade: Grade, lab: checks.Lab) -> dict[str, str]:
     row = {"student": grade.student, "total": f"{grade.total:g}", "max": str(lab.total_points),
-           "status": grade.status, "reason": grade.reason, "version_note": grade.version_note,
+           "status": grade.status, "reason": printable(grade.reason, MAX_REASON_CHARS),
+           "version_note": printable(grade.version_note, MAX_REASON_CHARS),
            "isolation": grade.isolation}
     row.update({name: f"{grade.points.get(name, 0):g}" for name in lab.answer_names})
     return row
 
 
-def _md(text: str) -> str:
-    return _CONTROL.sub(" ", str(text)).encode("utf-8", "replace").decode("utf-8")
+def _md(text: str, limit: int = MAX_REASON_CHARS) -> str:
+    return printable(text, limit)
 
 
 def feedback_text(grade: Grade, lab: checks.Lab) -> str:
@@ -415,12 +562,20 @@ def feedback_text(grade: Grade, lab: checks.Lab) -> str:
     else:
         for result, exercise in zip(grade.results, lab.exercises):
             lines.append(f"- **{exercise.prompt}** ({exercise.points} point{'s' if exercise.points != 1 else ''}): "
-                         + _md(str(result).split("] ", 1)[1]))
+                         + _md(str(result).split("] ", 1)[1], MAX_MESSAGE_CHARS))
         if grade.reason:
             lines += ["", f"Notes: {_md(grade.reason)}."]
     if grade.version_note:
         lines += ["", f"Library version: {_md(grade.version_note)}."]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text if len(text) <= MAX_FEEDBACK_CHARS else text[:MAX_FEEDBACK_CHARS] + "\n\n[feedback cut here]\n"
+
+
+def write_new_text(path: Path, text: str) -> None:
+    """Write a file the grader owns, never through a symbolic link someone left in its place."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 # ---- the batch ----
@@ -460,6 +615,42 @@ def _once(compute):
     return value
 
 
+def _one_file_per_student(paths: list[Path]) -> tuple[list[Path], dict[str, str]]:
+    """One path per student id, and the ids that several files claim (also ids that differ only
+    in case, which are one file on a case-insensitive disk), each with its reason: those get an
+    error row of their own and none of their files is graded."""
+    groups: dict[str, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(student_id(path).casefold(), []).append(path)
+    kept, clashes = [], {}
+    for group in groups.values():
+        ids = list(dict.fromkeys(student_id(p) for p in group))
+        kept += [next(p for p in group if student_id(p) == i) for i in ids]
+        if len(group) > 1:
+            names = ", ".join(repr(printable(p.name, 80)) for p in group[:5]) + (" ..." if len(group) > 5 else "")
+            for i in ids:
+                clashes[i] = (f"{len(group)} files map to this student id ({names}): none of them was graded; "
+                              "rename them so that each student has one file, and grade again")
+    return kept, clashes
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return os.path.samefile(path, other) or Path(path).resolve() == Path(other).resolve()
+    return Path(path).absolute() == Path(other).absolute()
+
+
+def _refused(student: str, reason: str, lab: checks.Lab, box: sandbox.Sandbox) -> Grade:
+    return Grade(student, {e.name: 0.0 for e in lab.exercises}, ERROR, reason, isolation=box.description)
+
+
+def submissions_in(folder: Path) -> list[Path]:
+    """Every entry named *.ipynb directly in a folder, whatever it is (a link, a folder, a FIFO
+    gets its own error row when graded); never parsed as an option, never followed."""
+    with os.scandir(folder) as entries:
+        return sorted(Path(folder) / e.name for e in entries if e.name.endswith(".ipynb"))
+
+
 def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feedback_dir: Path | None = None,
                 jobs: int | None = None, timeout: int = 120, memory_mb: int = 1024,
                 regrade: Iterable[str] = (), regrade_all: bool = False, progress: bool = True,
@@ -471,11 +662,9 @@ def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feed
     out_csv = Path(out_csv)
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     feedback_dir = Path(feedback_dir) if feedback_dir else out_csv.parent / "feedback"
-    paths = sorted({Path(p) for p in submissions})
-    ids = [student_id(p) for p in paths]
-    duplicates = {i for i in ids if ids.count(i) > 1}
-    if duplicates:
-        raise BatchRefused(f"two submissions map to the same student id: {sorted(duplicates)}")
+    paths, clashes = _one_file_per_student(sorted({Path(p) for p in submissions}))
+    if any(_same_file(p, out_csv) for p in paths):
+        raise BatchRefused(f"--out {printable(out_csv)} is one of the submissions: grading would overwrite it")
     with CsvLock(out_csv):
         rows = read_csv(out_csv)
         if rows and not set(lab.answer_names) <= set(next(iter(rows.values()))):
@@ -494,8 +683,10 @@ def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feed
             finished = False
             try:
                 feedback_dir.mkdir(parents=True, exist_ok=True)  # only once submissions can be run
-                futures = {pool.submit(grade_one, p, lab, box, timeout=timeout, memory_mb=memory_mb,
-                                       expected_code_cells=cells): p for p in todo}
+                futures = {(pool.submit(_refused, student_id(p), clashes[student_id(p)], lab, box)
+                            if student_id(p) in clashes else
+                            pool.submit(grade_one, p, lab, box, timeout=timeout, memory_mb=memory_mb,
+                                        expected_code_cells=cells)): p for p in todo}
                 for done, future in enumerate(as_completed(futures), 1):
                     path = futures[future]
                     try:
@@ -504,13 +695,14 @@ def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feed
                         raise  # fail closed: a submission could not be isolated, none is run without it
                     except Exception as err:  # a bug of ours must not stop the batch either
                         grade = Grade(student_id(path), {n: 0.0 for n in lab.answer_names}, ERROR,
-                                      f"the grader failed on this file ({err.__class__.__name__}: {str(err)[:200]})",
+                                      f"the grader failed on this file ({err.__class__.__name__}: {printable(err, 200)})",
                                       isolation=box.description)
                     with lock:
                         graded[grade.student] = grade
                         rows[grade.student] = grade_row(grade, lab)
                         write_csv(out_csv, lab, rows)
-                        (feedback_dir / f"{grade.student}.md").write_text(feedback_text(grade, lab), encoding="utf-8")
+                        write_new_text(feedback_dir / f"{grade.student}.md", feedback_text(grade, lab))
+                        details.write(details.details_dir(out_csv, lab.id), details.record(grade, lab, grade.written))
                     if progress:
                         _progress(done, len(todo), grade)
                 finished = True

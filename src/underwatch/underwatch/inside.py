@@ -9,16 +9,22 @@ The server never runs student code. It talks to the grader over one socket inher
 (length-prefixed JSON, never pickle), imports the heavy modules once, and for each request
 forks a child that:
 
-1. joins the submission's cgroups (memory, pids) through descriptors the grader opened;
+1. joins the submission's cgroups (memory, pids, cpu) through descriptors the grader opened;
 2. enters new user, mount, PID, network, IPC and UTS namespaces (``unshare(2)``) as an
    unprivileged user, so nothing it does is visible to the server, another submission or the
    machine: fresh private tmpfs on its folder, ``/tmp`` and ``/dev/shm``, an empty ``/proc``;
 3. forks again: the grandchild is PID 1 of its own PID namespace (whatever it starts dies
-   with it), drops every capability, sets ``no_new_privs`` and resource limits, and runs the
-   cells; it writes only the answers, as plain JSON, to a pipe the grader reads.
+   with it), drops every capability, sets ``no_new_privs`` and resource limits, joins a fresh
+   session keyring, installs a seccomp filter, reads the submission's code from a pipe the
+   grader writes, and runs the cells; it writes only the answers, as plain JSON, to a pipe the
+   grader reads.
+
+The server never receives a submission's code: it reaches only the grandchild, after the fork,
+so no later child (a copy of the server's memory) can find an earlier classmate's work in it.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import io
@@ -37,12 +43,16 @@ FOLDER = "/home/student"
 REPORT_FD = 3  # where the report pipe is moved in the child
 OUTPUT_LIMIT_BYTES = 20_000_000  # printed output past this is counted, not kept
 MAX_ERRORS = 50
+MAX_CODE_BYTES = 64 << 20  # the cells, as JSON, read from the grader's pipe (a notebook is at most 25 MB)
+SANDBOX_FAILED = 126  # the middle child's exit code when isolation failed; never passed on from student code
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 4, 24, 38
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+KEYCTL_JOIN_SESSION_KEYRING = 1
 
 _libc = None
 
@@ -66,10 +76,9 @@ def _check(result: int, what: str) -> int:
 def send(sock: socket.socket, message: dict, fds: list[int] = ()) -> None:
     data = json.dumps(message).encode()
     frame = struct.pack("!I", len(data)) + data
-    if fds:
-        socket.send_fds(sock, [frame], list(fds))
-    else:
-        sock.sendall(frame)
+    if fds:  # sendmsg may send part of a large frame: the rest follows
+        frame = frame[socket.send_fds(sock, [frame], list(fds)):]
+    sock.sendall(frame)
 
 
 def receive(sock: socket.socket, max_bytes: int = 256 << 20) -> tuple[dict | None, list[int]]:
@@ -170,7 +179,11 @@ def self_test(config: dict) -> str:
             if inner == 0:
                 try:
                     lock_down(config, memory_bytes=256 << 20)
+                    if config["isolate"] and libc().syscall(SYSCALLS[os.uname().machine]["keyctl"], 0, -3, 0) != -1:
+                        raise OSError("the seccomp filter let keyctl through")
                     os.write(write, b"ok:%d" % os.getpid())
+                except BaseException as err:  # noqa: BLE001  (reported as the problem)
+                    os.write(write, f"{type(err).__name__}: {err}".encode()[:500])
                 finally:
                     os._exit(0)
             os._exit(os.waitstatus_to_exitcode(os.waitpid(inner, 0)[1]) & 0xFF)
@@ -244,6 +257,112 @@ def drop_capabilities() -> None:
     _check(libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
+# ---- seccomp: the system calls a submission never needs (after Docker's default profile) ----
+
+# Denied with EPERM: keyrings, tracing and reading other processes, kernel extension points
+# (BPF, perf, modules, kexec), io_uring, userfaultfd, mounts and namespaces, clock and
+# machine settings. clone() with a namespace flag is denied too; clone3() gets ENOSYS (its
+# flags are in memory a filter cannot read), so the C library falls back to clone().
+_DENIED = ("ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd", "perf_event_open", "bpf",
+           "userfaultfd", "keyctl", "add_key", "request_key", "mount", "umount2", "pivot_root", "chroot",
+           "unshare", "setns", "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick",
+           "mount_setattr", "open_by_handle_at", "name_to_handle_at", "kexec_load", "kexec_file_load",
+           "init_module", "finit_module", "delete_module", "io_uring_setup", "io_uring_enter",
+           "io_uring_register", "acct", "swapon", "swapoff", "reboot", "sethostname", "setdomainname",
+           "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "syslog", "quotactl",
+           "lookup_dcookie", "vhangup", "move_pages", "fanotify_init")
+SYSCALLS = {  # numbers per architecture (x86_64: arch/x86/entry/syscalls; aarch64: asm-generic/unistd.h)
+    "x86_64": dict(ptrace=101, process_vm_readv=310, process_vm_writev=311, kcmp=312, pidfd_getfd=438,
+                   perf_event_open=298, bpf=321, userfaultfd=323, keyctl=250, add_key=248, request_key=249,
+                   mount=165, umount2=166, pivot_root=155, chroot=161, unshare=272, setns=308, open_tree=428,
+                   move_mount=429, fsopen=430, fsconfig=431, fsmount=432, fspick=433, mount_setattr=442,
+                   open_by_handle_at=304, name_to_handle_at=303, kexec_load=246, kexec_file_load=320,
+                   init_module=175, finit_module=313, delete_module=176, io_uring_setup=425, io_uring_enter=426,
+                   io_uring_register=427, acct=163, swapon=167, swapoff=168, reboot=169, sethostname=170,
+                   setdomainname=171, settimeofday=164, clock_settime=227, clock_adjtime=305, adjtimex=159,
+                   syslog=103, quotactl=179, lookup_dcookie=212, vhangup=153, move_pages=279, fanotify_init=300,
+                   clone=56, clone3=435, socket=41),
+    "aarch64": dict(ptrace=117, process_vm_readv=270, process_vm_writev=271, kcmp=272, pidfd_getfd=438,
+                    perf_event_open=241, bpf=280, userfaultfd=282, keyctl=219, add_key=217, request_key=218,
+                    mount=40, umount2=39, pivot_root=41, chroot=51, unshare=97, setns=268, open_tree=428,
+                    move_mount=429, fsopen=430, fsconfig=431, fsmount=432, fspick=433, mount_setattr=442,
+                    open_by_handle_at=265, name_to_handle_at=264, kexec_load=104, kexec_file_load=294,
+                    init_module=105, finit_module=273, delete_module=106, io_uring_setup=425, io_uring_enter=426,
+                    io_uring_register=427, acct=89, swapon=224, swapoff=225, reboot=142, sethostname=161,
+                    setdomainname=162, settimeofday=170, clock_settime=112, clock_adjtime=266, adjtimex=171,
+                    syslog=116, quotactl=60, lookup_dcookie=18, vhangup=58, move_pages=239, fanotify_init=262,
+                    clone=220, clone3=435, socket=198),
+}
+AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+NAMESPACE_FLAGS = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET \
+    | 0x02000000 | 0x00000080  # CLONE_NEWCGROUP, CLONE_NEWTIME
+SOCKET_FAMILIES = (1, 2, 10)  # AF_UNIX, AF_INET, AF_INET6; and AF_NETLINK for routing only (no netfilter, no packet)
+AF_NETLINK, NETLINK_ROUTE = 16, 0
+_RET_KILL, _RET_ALLOW, _RET_ERRNO = 0x80000000, 0x7FFF0000, 0x00050000
+_LD_W_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
+
+
+def seccomp_program(machine: str | None = None) -> bytes:
+    """The filter as classic BPF (struct sock_filter[]); ValueError on an architecture we do not know."""
+    machine = machine or os.uname().machine
+    if machine not in SYSCALLS:
+        raise ValueError(f"no seccomp filter for the {machine} architecture")
+    numbers = SYSCALLS[machine]
+    code: list[tuple[int, int, int, int]] = []
+
+    def op(kind, k=0, jt=0, jf=0):
+        code.append((kind, jt, jf, k))
+
+    op(_LD_W_ABS, 4)  # seccomp_data.arch: another ABI (i386 on x86-64, arm32 on arm64) is killed
+    op(_JEQ, AUDIT_ARCH[machine], 1, 0)
+    op(_RET, _RET_KILL)
+    op(_LD_W_ABS, 0)  # seccomp_data.nr
+    if machine == "x86_64":
+        op(_JGE, 0x40000000, 0, 1)  # the x32 ABI's numbers
+        op(_RET, _RET_ERRNO | errno.EPERM)
+    for name in _DENIED:
+        op(_JEQ, numbers[name], 0, 1)
+        op(_RET, _RET_ERRNO | errno.EPERM)
+    op(_JEQ, numbers["clone3"], 0, 1)
+    op(_RET, _RET_ERRNO | errno.ENOSYS)
+    op(_JEQ, numbers["clone"], 0, 4)  # clone(flags, ...): flags in the low word of args[0]
+    op(_LD_W_ABS, 16)
+    op(_JSET, NAMESPACE_FLAGS, 0, 1)
+    op(_RET, _RET_ERRNO | errno.EPERM)
+    op(_RET, _RET_ALLOW)
+    op(_JEQ, numbers["socket"], 0, 6 + len(SOCKET_FAMILIES))  # socket(family, type, protocol)
+    op(_LD_W_ABS, 16)
+    for i, family in enumerate(SOCKET_FAMILIES):
+        op(_JEQ, family, len(SOCKET_FAMILIES) - i + 3, 0)  # to the final allow
+    op(_JEQ, AF_NETLINK, 0, 2)
+    op(_LD_W_ABS, 32)  # the protocol (args[2]): routing (interface names) only
+    op(_JEQ, NETLINK_ROUTE, 1, 0)
+    op(_RET, _RET_ERRNO | errno.EAFNOSUPPORT)
+    op(_RET, _RET_ALLOW)
+    op(_RET, _RET_ALLOW)  # every other call
+    return b"".join(struct.pack("=HBBI", *instruction) for instruction in code)
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def install_seccomp() -> None:
+    """Load the filter into this process (inherited by all it starts; needs no_new_privs)."""
+    program = seccomp_program()
+    buffer = ctypes.create_string_buffer(program, len(program))
+    fprog = _SockFprog(len(program) // 8, ctypes.addressof(buffer))
+    _check(libc().prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0), "seccomp")
+
+
+def join_fresh_keyring() -> None:
+    """A new, empty session keyring: the instructor's (inherited from the grader) is no longer ours."""
+    number = SYSCALLS.get(os.uname().machine, {}).get("keyctl")
+    if number is None or libc().syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None) == -1:
+        err = ctypes.get_errno() if number else errno.ENOSYS
+        raise OSError(err, f"a new session keyring: {os.strerror(err)}")
+
+
 def _virtual_size() -> int:
     try:
         with open("/proc/self/statm") as f:
@@ -276,11 +395,15 @@ def lock_down(config: dict, memory_bytes: int) -> None:
         except (ValueError, OSError):
             pass
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large file is an error in its cell, not a kill
+    if config["isolate"]:
+        with contextlib.suppress(OSError):  # the server's keyring is already fresh; seccomp denies keyctl anyway
+            join_fresh_keyring()
+        install_seccomp()  # last: nothing of ours needs a denied call after this
 
 
 def child(message: dict, fds: list[int], config: dict) -> None:
     """The forked child (runs as the server's unprivileged user). Never returns."""
-    report_fd, cgroup_fds = fds[0], fds[1:]
+    report_fd, code_fd, cgroup_fds = fds[0], fds[1], fds[2:]
     try:
         for fd in cgroup_fds:  # join the submission's cgroups first: every later allocation is counted
             try:
@@ -290,16 +413,18 @@ def child(message: dict, fds: list[int], config: dict) -> None:
         enter_namespaces(config)
     except OSError as err:  # nothing of the submission has run: the grader stops the batch
         _emit(report_fd, {"sandbox_error": f"could not isolate the submission: {err}"})
-        os._exit(126)
+        os._exit(SANDBOX_FAILED)
     folder = FOLDER if config["isolate"] else message["folder"]
     inner = os.fork()
     if inner:
         os.close(report_fd)
+        os.close(code_fd)  # only the grandchild ever reads the submission's code
         status = os.waitpid(inner, 0)[1]
         code = os.waitstatus_to_exitcode(status)
-        os._exit(code if code >= 0 else 128 - code)
+        code = code if code >= 0 else 128 - code
+        os._exit(1 if code == SANDBOX_FAILED else code)  # student code cannot claim a sandbox failure
     try:
-        run_submission(message, report_fd, folder, config)
+        run_submission(message, report_fd, code_fd, folder, config)
     finally:
         os._exit(125)
 
@@ -417,11 +542,25 @@ def collect(lab, namespace: dict, timeout: float) -> dict:
     return answers
 
 
-def run_submission(message: dict, report_fd: int, folder: str, config: dict) -> None:
+def read_code(fd: int) -> list:
+    """The submission's cells, [[index, source], ...], as the grader wrote them to the pipe."""
+    chunks, size = [], 0
+    while chunk := os.read(fd, 1 << 20):
+        size += len(chunk)
+        if size > MAX_CODE_BYTES:
+            raise ValueError("the submission's code is larger than the sandbox accepts")
+        chunks.append(chunk)
+    os.close(fd)
+    cells = json.loads(b"".join(chunks))["cells"]
+    return [[int(index), str(source)] for index, source in cells]
+
+
+def run_submission(message: dict, report_fd: int, code_fd: int, folder: str, config: dict) -> None:
     """PID 1 of the submission's namespaces (or a plain child without isolation). Never returns."""
     timeout = float(message["timeout"])
     memory_bytes = int(message["memory_mb"]) << 20
     try:
+        message = {**message, "cells": read_code(code_fd)}  # here, after the fork: never in the server
         os.setsid()  # its own session and process group: kill(0) or killpg reach nothing of ours
         os.dup2(report_fd, REPORT_FD)
         if report_fd != REPORT_FD:
@@ -520,6 +659,12 @@ def drop_privileges(uid: int, gid: int) -> None:
 def main() -> None:
     config = json.loads(sys.argv[1])
     sock = socket.socket(fileno=int(config["fd"]))
+    keyring_problem = ""
+    if config["isolate"]:
+        try:  # before anything else: the session keyring inherited from the grader is the instructor's
+            join_fresh_keyring()
+        except OSError as err:
+            keyring_problem = str(err)
     if config.get("drop_to") is not None and os.geteuid() == 0:
         drop_privileges(*config["drop_to"])
     sys.path[:0] = config["path"]
@@ -538,7 +683,7 @@ def main() -> None:
         global _SHELL
         os.environ["IPYTHONDIR"] = "/tmp/ipython" if config["isolate"] else config["mplconfigdir"] + "-ipython"
         _SHELL = make_shell()
-        problem = self_test(config)
+        problem = keyring_problem or self_test(config)
     except BaseException as err:  # noqa: BLE001
         problem = f"the sandbox could not load the course library: {type(err).__name__}: {err}"
     if config["isolate"]:

@@ -3,10 +3,17 @@
 - ``build_wheel``: the student package's wheel (``pip wheel --no-deps`` of ``src/survlab``,
   built from a copy so the source tree stays clean; reused while the source is unchanged).
 - ``build_kit``: for one system (``PLATFORMS``), a folder and a zip with the wheel, a
-  wheelhouse of every dependency including JupyterLab (``pip download --platform ...
-  --python-version 3.11 --only-binary=:all:``, pinned to the student lock where the
-  platform allows), the student notebooks, and one-line install and start scripts that
-  work with the network off (``pip install --no-index --find-links wheelhouse``).
+  wheelhouse of every dependency including JupyterLab for each of ``PYTHON_VERSIONS``
+  (``pip download --platform ... --python-version 3.X --only-binary=:all:``: pure-Python
+  wheels once, binary wheels once per version), pinned to the student lock where the
+  system and version allow, the student notebooks, and install and start scripts that
+  work with the network off (``pip install --no-index --find-links wheelhouse``). The
+  install script takes the newest supported Python it finds.
+
+The student lock is made on Python 3.11 (``LOCK_PYTHON``). Where a pinned version has no
+wheel for a system and a later Python, that Python gets the newest release that has one:
+each kit holds one constraints file per Python (``wheelhouse/constraints-3.X.txt``, what
+the install script installs there), and ``MANIFEST.txt`` names every such departure.
 
 ``pip download --platform`` evaluates environment markers for the machine it runs on, not
 for the target, so each wheel is fetched with ``--no-deps`` and the kit is then completed
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform as pyplatform
 import re
 import shutil
 import subprocess
@@ -29,6 +37,7 @@ from dataclasses import dataclass, field
 from email.parser import HeaderParser
 from pathlib import Path
 
+from packaging import tags as wheeltags
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import Version
@@ -37,7 +46,10 @@ ROOT = Path(__file__).resolve().parents[3]
 STUDENT_SOURCE = ROOT / "src" / "survlab"
 STUDENT_LOCK = STUDENT_SOURCE / "requirements-student.lock"
 WHEEL_CACHE = ROOT / "_build" / "wheel"  # every build reuses the wheel made here while the source is unchanged
-PYTHON_VERSION = "3.11"
+# Every kit installs on each of these; the student lock is pinned on the first.
+PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
+LOCK_PYTHON = PYTHON_VERSIONS[0]
+PYTHON_TO_INSTALL = "3.13"  # what the install script suggests when it finds no supported Python
 # What a student environment holds beyond the wheel's own dependencies.
 EXTRA_REQUIREMENTS = ("jupyterlab", "ipykernel")
 
@@ -47,8 +59,25 @@ class Platform:
     name: str  # in file names: under-watch-labkit-<version>-<name>.zip
     label: str  # for people
     tags: tuple[str, ...]  # pip download --platform values
-    markers: dict  # PEP 508 environment of the target
+    markers: dict  # PEP 508 environment of the target, less the Python version
     windows: bool = False
+
+    def environment(self, python: str) -> dict:
+        """The PEP 508 environment of this system running CPython ``python`` (e.g. "3.12")."""
+        return {**self.markers, "python_version": python, "python_full_version": python + ".0",
+                "implementation_name": "cpython", "platform_python_implementation": "CPython",
+                "implementation_version": python + ".0", "platform_release": "", "platform_version": ""}
+
+    def supported_tags(self, python: str) -> frozenset:
+        """Wheel tags CPython ``python`` installs here (as pip expands ``--platform``)."""
+        platforms = []
+        for tag in self.tags:
+            mac = re.fullmatch(r"macosx_(\d+)_(\d+)_(\w+)", tag)
+            platforms += list(wheeltags.mac_platforms((int(mac[1]), int(mac[2])), mac[3])) if mac else [tag]
+        version = tuple(int(x) for x in python.split("."))
+        abi = f"cp{version[0]}{version[1]}"
+        return frozenset([*wheeltags.cpython_tags(version, [abi], platforms),
+                          *wheeltags.compatible_tags(version, abi, platforms)])
 
 
 def _posix(sys_platform: str, system: str, machine: str) -> dict:
@@ -68,10 +97,30 @@ PLATFORMS = {p.name: p for p in (
              {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt", "platform_machine": "AMD64"},
              windows=True),
 )}
-for _p in PLATFORMS.values():
-    _p.markers.update({"python_version": PYTHON_VERSION, "python_full_version": PYTHON_VERSION + ".0",
-                       "implementation_name": "cpython", "platform_python_implementation": "CPython",
-                       "implementation_version": PYTHON_VERSION + ".0", "platform_release": "", "platform_version": ""})
+
+
+def host_platform() -> str:
+    """The kit for the machine this runs on (``make book`` builds only this one)."""
+    machine = pyplatform.machine().lower()
+    name = {("linux", "x86_64"): "linux-x86_64", ("linux", "amd64"): "linux-x86_64",
+            ("darwin", "arm64"): "macos-arm64", ("darwin", "x86_64"): "macos-x86_64",
+            ("win32", "amd64"): "windows-x64", ("win32", "x86_64"): "windows-x64"}.get((sys.platform, machine))
+    if name is None:
+        raise KitError(f"no lab kit is made for {sys.platform} on {machine}; choose from {sorted(PLATFORMS)}")
+    return name
+
+
+def platform_names(requested: list[str]) -> list[str]:
+    """Systems named on the command line: "host" (the default), "all", or names from PLATFORMS."""
+    names: list[str] = []
+    for item in requested or ["host"]:
+        expanded = list(PLATFORMS) if item == "all" else [host_platform()] if item == "host" else [item]
+        for name in expanded:
+            if name not in PLATFORMS:
+                raise KitError(f"unknown system {name!r}; choose from host, all, {', '.join(PLATFORMS)}")
+            if name not in names:
+                names.append(name)
+    return names
 
 
 class KitError(RuntimeError):
@@ -90,7 +139,7 @@ def wheel_name(version: str | None = None) -> str:
 
 
 def _source_files(source: Path) -> list[Path]:
-    return sorted(p for p in [source / "pyproject.toml", *(source / "survlab").rglob("*")]
+    return sorted(p for p in [source / "pyproject.toml", source / "LICENSE", *(source / "survlab").rglob("*")]
                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
@@ -158,23 +207,34 @@ def _applies(req: Requirement, markers: dict, extras: frozenset[str]) -> bool:
 
 @dataclass
 class Wheelhouse:
+    """One kit's wheel folder, seen by one Python version (several versions share a folder)."""
     folder: Path
     platform: Platform
     pins: dict[str, str]
+    python: str = LOCK_PYTHON
     departures: dict[str, str] = field(default_factory=dict)  # name -> why its version is not the lock's
 
     def wheels(self) -> dict[str, tuple[Version, Path]]:
+        """For each package, the wheel this Python installs: of the wheels whose tags fit it,
+        the lock's version where there is one, else the newest."""
+        supported = self.platform.supported_tags(self.python)
+        options: dict[str, list[tuple[Version, Path]]] = {}
+        for path in sorted(self.folder.glob("*.whl")):
+            name, version, _, wheel_tags = parse_wheel_filename(path.name)
+            if wheel_tags & supported:
+                options.setdefault(canonicalize_name(name), []).append((version, path))
         found = {}
-        for path in self.folder.glob("*.whl"):
-            name, version, _, _ = parse_wheel_filename(path.name)
-            found[canonicalize_name(name)] = (version, path)
+        for name, choices in options.items():
+            pin = self.pins.get(name)
+            pinned = [c for c in choices if pin is not None and c[0] == Version(pin)]
+            found[name] = pinned[0] if pinned else max(choices)
         return found
 
     def _pip_download(self, requirements: list[str], log) -> subprocess.CompletedProcess:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
             listing.write("\n".join(requirements) + "\n")
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--progress-bar", "off",
-               "--python-version", PYTHON_VERSION, "--implementation", "cp", "--abi", "cp311",
+               "--python-version", self.python, "--implementation", "cp", "--abi", "cp" + self.python.replace(".", ""),
                *[arg for tag in self.platform.tags for arg in ("--platform", tag)],
                "-d", str(self.folder), "-r", listing.name]
         try:
@@ -186,48 +246,57 @@ class Wheelhouse:
 
     def fetch(self, wanted: dict[str, str | None], log) -> None:
         """Download each wanted package (pinned version, or newest when None); an unavailable
-        pin falls back to the newest release with a wheel for this system, and says so."""
+        pin falls back to the newest release with a wheel for this system and Python, and says so."""
         wanted = dict(wanted)
         while wanted:
+            # What the folder already holds for this Python (pure-Python wheels another version
+            # fetched, pins fetched before a retry) is not asked for again.
+            have = self.wheels()
+            wanted = {n: v for n, v in wanted.items()
+                      if not (n in have and (v is None or have[n][0] == Version(v)))}
+            if not wanted:
+                return
             result = self._pip_download([f"{n}=={v}" if v else n for n, v in wanted.items()], log)
             if result.returncode == 0:
                 return
             missing = re.search(r"No matching distribution found for ([A-Za-z0-9._-]+)(?:==(\S+))?", result.stderr)
             if not missing:
-                raise KitError(f"{self.platform.name}: pip download failed:\n{result.stderr[-3000:]}")
+                raise KitError(f"{self.platform.name}, Python {self.python}: pip download failed:\n"
+                               f"{result.stderr[-3000:]}")
             name = canonicalize_name(missing.group(1))
             if missing.group(2) is None:
-                raise KitError(f"{self.platform.name}: no wheel of {name} for this system and Python {PYTHON_VERSION}")
-            self.departures[name] = (f"the lock's {missing.group(2)} has no wheel for {self.platform.label} "
-                                     f"that installs on every Python {PYTHON_VERSION}: the newest release that has one")
+                raise KitError(f"{self.platform.name}: no wheel of {name} for this system and Python {self.python}")
+            # The manifest names the Pythons a line is for when it is not all of them.
+            self.departures[name] = (f"the lock's {missing.group(2)} has no wheel for {self.platform.label}: "
+                                     f"the newest release that has one")
             wanted = {n: (None if n == name else v) for n, v in wanted.items()}
 
-    def complete(self, roots: list[Requirement], log) -> None:
-        """Fetch what the target needs that the wheelhouse lacks; drop what it never needs."""
+    def complete(self, roots: list[Requirement], log) -> dict[str, tuple[Version, Path]]:
+        """Fetch what this Python on the target needs that the folder lacks; return the wheels
+        it installs (name -> (version, path)). Wheels no Python needs are dropped by the caller."""
         for _ in range(10):
             needed, missing = self.resolve(roots)
             if not missing:
-                for name, (_, path) in self.wheels().items():
-                    if name not in needed:
-                        path.unlink()
-                return
+                return {name: choice for name, choice in self.wheels().items() if name in needed}
             for name, req in missing.items():
                 self.departures.setdefault(name, f"needed on {self.platform.label} only ({req}); not in the lock")
             self.fetch({name: self.pins.get(name) for name in missing}, log)
-        raise KitError(f"{self.platform.name}: requirements still missing after 10 rounds: {sorted(missing)}")
+        raise KitError(f"{self.platform.name}, Python {self.python}: requirements still missing after 10 rounds: "
+                       f"{sorted(missing)}")
 
     def resolve(self, roots: list[Requirement]) -> tuple[set[str], dict[str, Requirement]]:
         """Walk the requirements from ``roots`` with the target's markers: the packages
         needed, and the requirements no wheel here provides. A wheel whose version a
         requirement excludes is an error."""
         wheels = self.wheels()
+        environment = self.platform.environment(self.python)
         needed: set[str] = set()
         missing: dict[str, Requirement] = {}
         todo = [(req, frozenset()) for req in roots]
         seen: set[tuple[str, frozenset]] = set()
         while todo:
             req, parent_extras = todo.pop()
-            if not _applies(req, self.platform.markers, parent_extras):
+            if not _applies(req, environment, parent_extras):
                 continue
             name = canonicalize_name(req.name)
             if name not in wheels:
@@ -235,7 +304,7 @@ class Wheelhouse:
                 continue
             version, path = wheels[name]
             if not req.specifier.contains(version, prereleases=True):
-                raise KitError(f"{self.platform.name}: {path.name} does not satisfy {req}")
+                raise KitError(f"{self.platform.name}, Python {self.python}: {path.name} does not satisfy {req}")
             needed.add(name)
             key = (name, frozenset(req.extras))
             if key not in seen:
@@ -246,32 +315,95 @@ class Wheelhouse:
 
 # ---------------------------------------------------------------- the kit
 
+def constraints_name(python: str) -> str:
+    return f"constraints-{python}.txt"
+
+
+def _install_command(wheel: str, python: str, windows: bool) -> str:
+    sep = "\\" if windows else "/"
+    return (f"-m pip install --no-index --find-links wheelhouse -c wheelhouse{sep}{constraints_name(python)} "
+            f"{wheel} jupyterlab")
+
+
+def _no_python_message(script: str) -> str:
+    return (f"No Python {PYTHON_VERSIONS[0]} to {PYTHON_VERSIONS[-1]} found: install Python {PYTHON_TO_INSTALL} "
+            f"from python.org/downloads or your system's packages, then run {script} again.")
+
+
 def _scripts(wheel: str, windows: bool) -> dict[str, str]:
-    install = f"--no-index --find-links wheelhouse {wheel} jupyterlab"
+    """install and start scripts. install takes the newest supported Python it finds and, when
+    there is none, says in one line what to install."""
+    newest_first = " ".join(reversed(PYTHON_VERSIONS))
     if windows:
-        return {"install.bat": f'cd /d "%~dp0" && py -{PYTHON_VERSION} -m venv .venv && '
-                               f".venv\\Scripts\\python -m pip install {install}\r\n",
+        install = "\r\n".join([
+            "@echo off",
+            f"rem Installs the labs with no network: the newest Python {PYTHON_VERSIONS[0]} to {PYTHON_VERSIONS[-1]} "
+            "found, a virtual environment in .venv, the wheels in wheelhouse.",
+            'cd /d "%~dp0"',
+            "set PY=",
+            f'for %%v in ({newest_first}) do if not defined PY py -%%v -c "pass" >nul 2>&1 && set PY=%%v',
+            f"if not defined PY echo {_no_python_message('install.bat')} & exit /b 1",
+            "echo Installing for Python %PY%",
+            "py -%PY% -m venv --clear .venv && .venv\\Scripts\\python "
+            + _install_command(wheel, "%PY%", True), ""])
+        return {"install.bat": install,
                 "start.bat": 'cd /d "%~dp0" && .venv\\Scripts\\jupyter-lab notebooks\r\n'}
-    return {"install.sh": f'#!/bin/sh\ncd "$(dirname "$0")" && python{PYTHON_VERSION} -m venv .venv && '
-                          f".venv/bin/python -m pip install {install}\n",
+    supported = " ".join(PYTHON_VERSIONS)
+    install = "\n".join([
+        "#!/bin/sh",
+        f"# Installs the labs with no network: the newest Python {PYTHON_VERSIONS[0]} to {PYTHON_VERSIONS[-1]} "
+        "found, a virtual environment in .venv, the wheels in wheelhouse/.",
+        'cd "$(dirname "$0")" || exit 1',
+        "py= v=",
+        f"for cand in {' '.join('python' + p for p in reversed(PYTHON_VERSIONS))} python3 python; do",
+        """  found=$("$cand" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue""",
+        f'  case " {supported} " in *" $found "*) ;; *) continue ;; esac',
+        '  if [ -z "$v" ] || [ "${found#3.}" -gt "${v#3.}" ]; then py=$cand v=$found; fi',
+        "done",
+        f'[ -n "$py" ] || {{ echo "{_no_python_message("sh install.sh")}" >&2; exit 1; }}',
+        'echo "Installing for Python $v ($py)"',
+        '"$py" -m venv --clear .venv && .venv/bin/python ' + _install_command(wheel, "$v", False).replace(
+            "constraints-$v.txt", 'constraints-"$v".txt'), ""])
+    return {"install.sh": install,
             "start.sh": '#!/bin/sh\ncd "$(dirname "$0")" && .venv/bin/jupyter-lab notebooks\n'}
 
 
 def _readme(platform: Platform, wheel: str, version: str) -> str:
     install, start = ("install.bat", "start.bat") if platform.windows else ("sh install.sh", "sh start.sh")
-    python = (f"Python {PYTHON_VERSION} from python.org (the installer's \"py\" launcher)" if platform.windows
-              else f"Python {PYTHON_VERSION} (the command python{PYTHON_VERSION})")
+    versions = ", ".join(PYTHON_VERSIONS[:-1]) + f" or {PYTHON_VERSIONS[-1]}"
+    python = (f"Python {versions} from python.org (with the installer's \"py\" launcher)" if platform.windows
+              else f"Python {versions} (a command such as python{PYTHON_TO_INSTALL})")
     nl = "\r\n" if platform.windows else "\n"
     text = (f"Under Watch lab kit {version} for {platform.label}\n\n"
             f"Everything the course's labs need, with no network: the course library ({wheel}),\n"
             f"JupyterLab and every package they use (wheelhouse/), and the labs (notebooks/).\n\n"
             f"You need {python}.\n\n"
             f"1. Install, once (a minute or two; no network needed):  {install}\n"
-            f"   It makes a virtual environment in .venv here and installs from wheelhouse/ only.\n"
+            f"   It takes the newest of those Pythons it finds, makes a virtual environment in .venv\n"
+            f"   here and installs from wheelhouse/ only; with none, it says what to install.\n"
             f"2. Start JupyterLab on the labs:  {start}\n"
             f"3. In each lab, run the first cell: it says \"Ready\" when the environment is right.\n\n"
-            f"MANIFEST.txt lists every package and version in this kit.\n")
+            f"MANIFEST.txt lists every package and version in this kit, for each Python.\n")
     return text.replace("\n", nl)
+
+
+def _manifest(platform: Platform, wheel: str, version: str, chosen: dict[str, dict], departures: dict[str, dict],
+              lock: Path, files: int) -> str:
+    """One line per package and version; a version not used on every Python names the ones it is
+    for, and a version that is not the lock's says why."""
+    lines = [f"# Under Watch lab kit {version}, {platform.label}, Python {', '.join(PYTHON_VERSIONS)}",
+             f"# {wheel} and {files} wheels in wheelhouse/; versions from {lock.name} (made on Python "
+             f"{LOCK_PYTHON}) except as noted.",
+             "# wheelhouse/constraints-3.X.txt pins what the install script installs on Python 3.X."]
+    by_package: dict[tuple[str, str], list[str]] = {}
+    for python, wheels in chosen.items():
+        for name, (v, _) in wheels.items():
+            by_package.setdefault((name, str(v)), []).append(python)
+    for (name, v), pythons in sorted(by_package.items()):
+        notes = [] if len(pythons) == len(PYTHON_VERSIONS) else [f"Python {', '.join(pythons)}"]
+        notes += sorted({departures[p][name] for p in pythons if name in departures[p]})
+        lines.append(f"{name}=={v}" + (f"  # {'; '.join(notes)}" if notes else ""))
+    return "\n".join(lines) + "\n"
 
 
 def build_kit(platform_name: str, wheel: Path, notebooks: list[Path], out_dir: str | Path,
@@ -284,14 +416,28 @@ def build_kit(platform_name: str, wheel: Path, notebooks: list[Path], out_dir: s
     folder = out_dir / name
     if folder.exists():
         shutil.rmtree(folder)
-    house = Wheelhouse(folder / "wheelhouse", platform, read_lock(lock))
-    house.folder.mkdir(parents=True)
+    house_dir = folder / "wheelhouse"
+    house_dir.mkdir(parents=True)
     shutil.copy2(wheel, folder / wheel.name)
+    pins = read_lock(lock)
     roots = wheel_requirements(wheel) + [Requirement(r) for r in EXTRA_REQUIREMENTS]
+    chosen: dict[str, dict[str, tuple[Version, Path]]] = {}
+    departures: dict[str, dict[str, str]] = {}
     with open(out_dir / f"{name}.log", "w", encoding="utf-8") as log:
-        house.fetch({canonicalize_name(r.name): house.pins.get(canonicalize_name(r.name))
-                     for r in roots} | dict(house.pins), log)
-        house.complete(roots, log)
+        for python in PYTHON_VERSIONS:
+            house = Wheelhouse(house_dir, platform, pins, python)
+            house.fetch({canonicalize_name(r.name): pins.get(canonicalize_name(r.name)) for r in roots} | dict(pins),
+                        log)
+            chosen[python] = house.complete(roots, log)
+            departures[python] = house.departures
+    keep = {path for wheels in chosen.values() for _, path in wheels.values()}
+    for path in house_dir.glob("*.whl"):
+        if path not in keep:
+            path.unlink()
+    for python, wheels in chosen.items():
+        (house_dir / constraints_name(python)).write_text(
+            f"# What install.sh / install.bat installs on Python {python} (see MANIFEST.txt).\n"
+            + "".join(f"{n}=={v}\n" for n, (v, _) in sorted(wheels.items())), encoding="utf-8")
     (folder / "notebooks").mkdir()
     for nb in notebooks:
         shutil.copy2(nb, folder / "notebooks" / nb.name)
@@ -299,12 +445,8 @@ def build_kit(platform_name: str, wheel: Path, notebooks: list[Path], out_dir: s
         (folder / script).write_text(text, encoding="utf-8", newline="")
         (folder / script).chmod(0o755)
     (folder / "README.txt").write_text(_readme(platform, wheel.name, version), encoding="utf-8", newline="")
-    wheels = house.wheels()
-    manifest = [f"# Under Watch lab kit {version}, {platform.label}, Python {PYTHON_VERSION}",
-                f"# {wheel.name} and {len(wheels)} wheels in wheelhouse/; versions from {lock.name} except as noted"]
-    manifest += [f"{n}=={v}" + (f"  # {house.departures[n]}" if n in house.departures else "")
-                 for n, (v, _) in sorted(wheels.items())]
-    (folder / "MANIFEST.txt").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    (folder / "MANIFEST.txt").write_text(_manifest(platform, wheel.name, version, chosen, departures, lock,
+                                                   len(keep)), encoding="utf-8")
     zip_path = out_dir / f"{name}.zip"
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(folder.rglob("*")):
@@ -316,12 +458,47 @@ def build_kit(platform_name: str, wheel: Path, notebooks: list[Path], out_dir: s
     return zip_path
 
 
+def kit_name(platform_name: str, version: str | None = None) -> str:
+    return f"under-watch-labkit-{version or student_version()}-{platform_name}.zip"
+
+
 def kit_zips(folder: str | Path, version: str | None = None) -> list[Path]:
     """The kits of this version in a folder, in the order of PLATFORMS."""
-    version = version or student_version()
     folder = Path(folder)
-    return [folder / f"under-watch-labkit-{version}-{p}.zip" for p in PLATFORMS
-            if (folder / f"under-watch-labkit-{version}-{p}.zip").is_file()]
+    return [folder / kit_name(p, version) for p in PLATFORMS if (folder / kit_name(p, version)).is_file()]
+
+
+# Run by ``resolve_offline``: pip, with PEP 508 markers judged for the target system rather than
+# this machine (pip evaluates them for the machine it runs on, even with --platform).
+_PIP_FOR_TARGET = """\
+import json, sys
+from pip._vendor.packaging import markers
+environment = json.loads(sys.argv[1])
+markers.default_environment = lambda: dict(environment)
+from pip._internal.cli.main import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def resolve_offline(kit: Path, platform_name: str, python: str, wrap=lambda cmd: cmd) -> subprocess.CompletedProcess:
+    """``pip install --dry-run`` of a kit for one system and Python, from its wheelhouse only
+    (``--no-index``): does every requirement resolve, on the version the kit pins there?
+    ``wrap`` may put the command in a network namespace of its own."""
+    import json
+
+    platform = PLATFORMS[platform_name]
+    wheel = next(Path(kit).glob("survlab-*.whl"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update({"PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    with tempfile.TemporaryDirectory() as target:  # pip takes --platform only with --target; nothing is written
+        cmd = [sys.executable, "-c", _PIP_FOR_TARGET, json.dumps(platform.environment(python)),
+               "install", "--dry-run", "--ignore-installed", "--no-index", "--only-binary=:all:", "--no-cache-dir",
+               "--find-links", str(Path(kit) / "wheelhouse"),
+               "-c", str(Path(kit) / "wheelhouse" / constraints_name(python)),
+               "--python-version", python, "--implementation", "cp", "--abi", "cp" + python.replace(".", ""),
+               *[arg for tag in platform.tags for arg in ("--platform", tag)], "--target", target,
+               "--report", "-", "--quiet", str(wheel), *EXTRA_REQUIREMENTS]
+        return subprocess.run(wrap(cmd), capture_output=True, text=True, env=env)
 
 
 def build_kits(platform_names: list[str], out_dir: str | Path, cache: str | Path | None = None,

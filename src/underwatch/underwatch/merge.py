@@ -27,10 +27,11 @@ class Merged:
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        rows = [{k: grading.unsafe_cell(v or "") for k, v in row.items() if k is not None} for row in reader]
-        return list(reader.fieldnames or []), rows
+    """Any CSV the grader could have written; MergeRefused naming the file and row otherwise."""
+    try:
+        return grading.read_grades_file(path)
+    except grading.GradesFileError as err:
+        raise MergeRefused(str(err)) from None
 
 
 def merge(shards: Iterable[Path], expected: Iterable[str] = ()) -> Merged:
@@ -42,16 +43,20 @@ def merge(shards: Iterable[Path], expected: Iterable[str] = ()) -> Merged:
         path = Path(path)
         header, shard_rows = _read(path)
         if "student" not in header:
-            raise MergeRefused(f"{path} is not a grades CSV (no 'student' column)")
+            raise MergeRefused(f"{grading.printable(path)} is not a grades CSV (no 'student' column)")
         if columns is None:
             columns = header
         elif header != columns:
-            raise MergeRefused(f"{path} has other columns than the first shard (another lab, or another "
-                               f"version of the grader): {header} != {columns}")
-        for row in shard_rows:
-            student = row["student"]
+            raise MergeRefused(f"{grading.printable(path)} has other columns than the first shard (another lab, or "
+                               f"another version of the grader): {grading.printable(header, 500)} != "
+                               f"{grading.printable(columns, 500)}")
+        for number, row in enumerate(shard_rows, 1):
+            student = row.get("student", "")
+            if not student:
+                raise MergeRefused(f"{grading.printable(path)}, row {number}: no student id")
             if student in seen:
-                duplicates.append(f"{student} (in {seen[student]} and {path})")
+                duplicates.append(f"{grading.printable(student, 100)} (in {grading.printable(seen[student])} and "
+                                  f"{grading.printable(path)})")
             seen[student] = path
             rows[student] = row
     if columns is None:
@@ -77,4 +82,7 @@ def write(merged: Merged, out: Path) -> None:
 
 
 def expected_students(submissions: Iterable[Path]) -> list[str]:
-    return [grading.student_id(Path(p)) for p in submissions]
+    """The ids of every submission: files, or the *.ipynb of a folder (listed here, never by a shell)."""
+    paths = [f for p in map(Path, submissions)
+             for f in (grading.submissions_in(p) if p.is_dir() and p.suffix != ".ipynb" else [p])]
+    return [grading.student_id(p) for p in paths]

@@ -7,11 +7,17 @@ no network, its own PID namespace, and a read-only view of nothing but the Pytho
 environment, the student library *without* ``survlab/answers`` and its own code. It imports
 IPython, NumPy, matplotlib and the lab once, never runs student code, and forks one child per
 submission, which enters namespaces of its own (user, mount, PID, network, IPC, UTS), gets a
-private tmpfs folder, ``/tmp`` and ``/dev/shm``, drops every capability, and runs the cells.
+private tmpfs folder, ``/tmp`` and ``/dev/shm``, drops every capability, joins a fresh session
+keyring, installs a seccomp filter, and runs the cells. The cells never pass through the server:
+the grader writes them into a pipe that only the submission's own process reads, after the
+fork, so no later child (a copy of the server) holds an earlier classmate's code. Every
+``survlab/answers`` folder that a bind would show (a wheel or kit install puts one in
+site-packages) is hidden under an empty read-only tmpfs.
 
 Memory is limited by a cgroup per submission (cgroup v1 memory and pids controllers, or
 cgroup v2), which counts every page the submission makes resident: heap, ``mmap``, ``memfd``
-and tmpfs files alike. Within that, ``RLIMIT_AS`` makes an oversized allocation fail in its
+and tmpfs files alike; where the cpu controller is there, the same cgroup gives it one core's
+CPU time and counts its CPU time against a deadline of its own. Within that, ``RLIMIT_AS`` makes an oversized allocation fail in its
 own cell, so the rest of the notebook still earns its points. Every run has one deadline,
 from the moment its request is sent, for its whole life; when it passes, everything in the
 submission's cgroup is killed.
@@ -26,7 +32,6 @@ import contextlib
 import functools
 import json
 import os
-import re
 import queue
 import secrets
 import select
@@ -42,27 +47,41 @@ from pathlib import Path
 
 from . import inside
 
-_JSON_STRING = re.compile(rb'"[^"]*"')  # once escapes are gone, every quote delimits a string
-_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
+def json_scan(data: bytes) -> tuple[int, int, int]:
+    """(deepest nesting, objects and arrays, values) of the JSON in ``data``, strings skipped,
+    counted without parsing it: linear passes over 1 MB slices, so a few tens of MB of memory
+    whatever the file (no per-token objects). Values are bounded by commas plus containers
+    (every element but a container's first follows a comma), which is what parsing would make."""
+    import numpy as np
+
+    # Escaped backslashes, then escaped quotes, go first: every quote left delimits a string.
+    codes = np.frombuffer(data.replace(b"\\\\", b"").replace(b'\\"', b""), dtype=np.uint8)
+    in_string, depth, deepest, containers, commas = 0, 0, 0, 0, 0
+    for start in range(0, len(codes), 1 << 20):
+        chunk = codes[start:start + (1 << 20)]
+        quote = chunk == ord('"')
+        parity = (np.cumsum(quote, dtype=np.int32) + in_string) & 1
+        in_string = int(parity[-1])
+        outside = chunk[(parity == 0) & ~quote]
+        opens = (outside == ord("[")) | (outside == ord("{"))
+        steps = opens.astype(np.int32) - ((outside == ord("]")) | (outside == ord("}"))).astype(np.int32)
+        containers += int(opens.sum())
+        commas += int((outside == ord(",")).sum())
+        if len(steps):
+            running = np.cumsum(steps) + depth
+            deepest, depth = max(deepest, int(running.max())), int(running[-1])
+    return deepest, containers, containers + commas + 1
 
 
 def json_depth_ok(data: bytes, limit: int) -> bool:
     """True if no array or object in ``data`` is nested deeper than ``limit`` (strings skipped);
     linear time and no recursion, so it is safe on any input."""
-    import numpy as np
+    return json_scan(data)[0] <= limit
 
-    # Linear passes only (no pattern that could rescan the input): escaped backslashes, then
-    # escaped quotes, then whole strings, then everything but brackets.
-    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = _JSON_STRING.sub(b"", unescaped).translate(None, _NOT_BRACKETS)
-    depth = 0
-    for start in range(0, len(brackets), 1 << 20):  # in slices: a few MB of memory whatever the file
-        codes = np.frombuffer(brackets, dtype=np.uint8, count=min(1 << 20, len(brackets) - start), offset=start)
-        running = np.cumsum(np.where((codes == ord("[")) | (codes == ord("{")), 1, -1).astype(np.int32)) + depth
-        if int(running.max()) > limit:
-            return False
-        depth = int(running[-1])
-    return True
+
+def json_counts(data: bytes) -> tuple[int, int]:
+    """(objects and arrays, values) in ``data`` (see json_scan)."""
+    return json_scan(data)[1:]
 
 
 REPORT_LIMIT_BYTES = 10_000_000  # a report larger than this is not read
@@ -84,6 +103,15 @@ class Outcome:
     exitcode: int | None = None
     over_memory: bool = False
     seconds: float = 0.0
+    cpu_seconds: float | None = None  # CPU time of everything it ran (its cgroup), where measured
+    waited_seconds: float = 0.0  # time its processes were ready to run but waited for a CPU (at a timeout)
+    tries: int = 1
+
+    @property
+    def isolation_failed(self) -> bool:
+        """Our own middle process said isolation failed (exit code no student code can give)."""
+        return (self.report is not None and "sandbox_error" in self.report
+                and self.exitcode == inside.SANDBOX_FAILED)
 
 
 def hard_limit(timeout: int) -> int:
@@ -92,7 +120,11 @@ def hard_limit(timeout: int) -> int:
     return timeout * 2 + 10
 
 
-# ---- cgroups: a memory and a pids limit per submission ----
+CPUS_PER_SUBMISSION = 1  # cpu.max / cfs quota: one submission never takes a classmate's core
+STARVED = 0.25  # a run that timed out having waited for a CPU this share of its wall time is run again once
+
+
+# ---- cgroups: a memory, a pids and a CPU limit per submission ----
 
 def _own_cgroup(controller: str) -> str:
     for line in Path("/proc/self/cgroup").read_text().splitlines():
@@ -128,6 +160,11 @@ class Cgroups:
                 pids = Path("/sys/fs/cgroup/pids")
                 if (pids / "cgroup.procs").exists():
                     self.roots["pids"] = pids / _own_cgroup("pids").lstrip("/") / tag
+                cpu, cpuacct = Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup/cpuacct")
+                if (cpu / "cpu.cfs_quota_us").exists():
+                    self.roots["cpu"] = cpu / _own_cgroup("cpu").lstrip("/") / tag
+                if (cpuacct / "cpuacct.usage").exists() and cpuacct.resolve() != cpu.resolve():
+                    self.roots["cpuacct"] = cpuacct / _own_cgroup("cpuacct").lstrip("/") / tag
             elif "memory" in (v2 / "cgroup.controllers").read_text().split() if (v2 / "cgroup.controllers").exists() else False:
                 self.version = 2
                 parent = v2 / _own_cgroup("").lstrip("/")
@@ -136,12 +173,19 @@ class Cgroups:
                 self.roots["unified"] = parent / tag
             else:
                 return None, "no memory cgroup controller is mounted (looked in /sys/fs/cgroup/memory and /sys/fs/cgroup)"
-            for root in self.roots.values():
+            for kind, root in list(self.roots.items()):
                 _remove_stale(root.parent)
-                root.mkdir()
+                try:
+                    root.mkdir()
+                except OSError:
+                    if kind not in ("cpu", "cpuacct"):
+                        raise
+                    del self.roots[kind]  # no CPU quota here: the wall-clock deadline still holds
             if self.version == 2:
                 root = self.roots["unified"]
                 (root / "cgroup.subtree_control").write_text("+memory +pids")
+                with contextlib.suppress(OSError):  # where the cpu controller is delegated too
+                    (root / "cgroup.subtree_control").write_text("+cpu")
                 if "memory" not in (root / "cgroup.controllers").read_text().split():
                     self.remove()
                     return None, "the memory controller is not enabled for the grader's cgroup (cgroup v2)"
@@ -219,11 +263,41 @@ class Slot:
                         (path / "memory.memsw.limit_in_bytes").write_text(str(memory_bytes))
             elif kind == "pids":
                 (path / "pids.max").write_text(str(PIDS_MAX))
-            else:
+            elif kind == "cpu":
+                with contextlib.suppress(OSError):
+                    (path / "cpu.cfs_period_us").write_text("100000")
+                    (path / "cpu.cfs_quota_us").write_text(str(100000 * CPUS_PER_SUBMISSION))
+            elif kind == "unified":
                 (path / "memory.max").write_text(str(memory_bytes))
                 with contextlib.suppress(OSError):
                     (path / "memory.swap.max").write_text("0")
                 (path / "pids.max").write_text(str(PIDS_MAX))
+                with contextlib.suppress(OSError):
+                    (path / "cpu.max").write_text(f"{100000 * CPUS_PER_SUBMISSION} 100000")
+
+    def waited_seconds(self) -> float:
+        """Time the processes still in the cgroup spent runnable but waiting for a CPU (schedstat)."""
+        total = 0
+        for path in self.dirs[:1]:
+            with contextlib.suppress(OSError, ValueError):
+                for pid in (path / "cgroup.procs").read_text().split():
+                    with contextlib.suppress(OSError, ValueError, IndexError):
+                        total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[1])
+        return total / 1e9
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time used by everything in the submission's cgroup so far, or None if not counted."""
+        for path in self.dirs:
+            try:
+                if (path / "cpuacct.usage").exists():
+                    return int((path / "cpuacct.usage").read_text()) / 1e9
+                if (path / "cpu.stat").exists():
+                    for line in (path / "cpu.stat").read_text().splitlines():
+                        if line.startswith("usage_usec "):
+                            return int(line.split()[1]) / 1e6
+            except (OSError, ValueError):
+                return None
+        return None
 
     def open_fds(self) -> list[int]:
         return [os.open(path / "cgroup.procs", os.O_WRONLY | os.O_CLOEXEC) for path in self.dirs]
@@ -345,6 +419,11 @@ def bwrap_command(config: dict) -> list[str]:
         if entry.name not in ("answers", "__pycache__") and not entry.name.startswith("."):
             cmd += ["--ro-bind", str(entry), f"{LIB}/survlab/{entry.name}"]
     cmd += ["--ro-bind", str(Path(inside.__file__).resolve()), INSIDE]
+    # Every other copy of the answer key the binds above would show (a wheel or kit install puts
+    # survlab, answers included, in the environment's site-packages): hidden under an empty,
+    # read-only tmpfs. Decided by what is bound, not by how the toolkit was installed.
+    for hidden in answer_keys_in_view():
+        cmd += ["--tmpfs", hidden, "--remount-ro", hidden]
     if config.get("fontlist"):
         cmd += ["--ro-bind", config.pop("fontlist"), FONTS]
         config["fontlist"] = FONTS
@@ -352,6 +431,36 @@ def bwrap_command(config: dict) -> list[str]:
             "--perms", "0755", "--dir", inside.FOLDER, "--perms", "0755", "--dir", "/dev/shm",
             "--remount-ro", "/"]
     return cmd
+
+
+def sandbox_view(path: str) -> str | None:
+    """Where a real path of this machine appears inside the sandbox, or None if it does not."""
+    path = os.path.realpath(path)
+    venv = _venv()
+    if venv and (path == venv or path.startswith(venv + os.sep)):
+        return ENV + path[len(venv):]
+    visible = ["/usr", *(str(Path("/") / name) for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32")),
+               os.path.realpath(sys.base_prefix)]
+    for root in visible:
+        if path == root or path.startswith(root.rstrip("/") + "/"):
+            return path
+    return None
+
+
+def answer_keys_in_view() -> list[str]:
+    """The sandbox paths of every survlab/answers folder importable here that a bind exposes."""
+    import site
+    places = {_survlab_dir().parent.as_posix(), *sys.path, *site.getsitepackages()}
+    with contextlib.suppress(AttributeError):
+        places.add(site.getusersitepackages())
+    found = set()
+    for place in places:
+        folder = Path(place or ".") / "survlab" / "answers"
+        if folder.is_dir():
+            view = sandbox_view(str(folder))
+            if view is not None:
+                found.add(view)
+    return sorted(found)
 
 
 def site_packages() -> list[str]:
@@ -496,11 +605,13 @@ class Lane:
         slot = cgroups.slot(f"s{self.count}-{secrets.token_hex(3)}", limit) if cgroups else None
         folder = None
         reader, writer = os.pipe()
-        fds = [writer]
+        code_reader, code_writer = os.pipe()  # the cells go to the submission's own process only, never the server
+        os.set_blocking(code_writer, False)
+        fds = [writer, code_reader]
         try:
             if slot:
                 fds += slot.open_fds()
-            message = {"op": "run", "lab": self.lab_id, "cells": cells, "timeout": timeout, "memory_mb": memory_mb}
+            message = {"op": "run", "lab": self.lab_id, "timeout": timeout, "memory_mb": memory_mb}
             if self.unsafe:
                 folder = Path(tempfile.mkdtemp(prefix="s", dir=self.workdir))
                 message["folder"] = str(folder)
@@ -513,8 +624,14 @@ class Lane:
                     os.close(fd)
             if not reply or "started" not in reply:
                 raise OSError(f"the sandbox did not start the submission: {reply}")
-            data, problem = _read_until_closed(reader, deadline)
+            code = json.dumps({"cells": cells}).encode()
+            cpu_limit = hard_limit(timeout)  # a deadline in CPU time as well as in wall time
+            over_cpu = (lambda: (slot.cpu_seconds() or 0) > cpu_limit) if slot else None
+            handed, code_writer = code_writer, -1  # closed by _read_until_closed, whatever happens
+            data, problem = _read_until_closed(reader, deadline, handed, code, over_cpu)
+            waited = 0.0
             if problem and slot:
+                waited = slot.waited_seconds()
                 slot.kill_all()  # the deadline passed: stop everything it started
             self.sock.settimeout(20)
             inside.send(self.sock, {"op": "finish", "grace": 0 if problem else 2})
@@ -527,19 +644,21 @@ class Lane:
             return Outcome(None, "sandbox", None, False, time.monotonic() - start)
         finally:
             os.close(reader)
+            if code_writer >= 0:
+                os.close(code_writer)
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
-        over = False
+        over, cpu = False, None
         if slot:
-            over = slot.over_memory()
+            over, cpu = slot.over_memory(), slot.cpu_seconds()
             slot.remove()
         seconds = time.monotonic() - start
         if problem:
-            return Outcome(None, problem, exitcode, over, seconds)
+            return Outcome(None, problem, exitcode, over, seconds, cpu, waited)
         report = parse_report(data)
         if report is None:
-            return Outcome(None, "crashed" if not data else "unreadable", exitcode, over, seconds)
-        return Outcome(report, "", exitcode, over, seconds)
+            return Outcome(None, "crashed" if not data else "unreadable", exitcode, over, seconds, cpu)
+        return Outcome(report, "", exitcode, over, seconds, cpu)
 
 
 def parse_report(data: bytes) -> dict | None:
@@ -553,23 +672,46 @@ def parse_report(data: bytes) -> dict | None:
     return report if isinstance(report, dict) else None
 
 
-def _read_until_closed(fd: int, deadline: float) -> tuple[bytes, str]:
+def _read_until_closed(fd: int, deadline: float, code_fd: int = -1, code: bytes = b"",
+                       over_cpu=None) -> tuple[bytes, str]:
+    """The report, read until the child closes it, while the submission's code is written to
+    ``code_fd`` (non-blocking; closed here once written or refused); "timeout" at the deadline
+    or once ``over_cpu()`` says the CPU budget is spent."""
     chunks, size = [], 0
     poller = select.poll()  # not select.select: that fails on descriptors above 1023
     poller.register(fd, select.POLLIN)
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return b"", "timeout"
-        if not poller.poll(remaining * 1000):
-            continue
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return b"".join(chunks), ""
-        size += len(chunk)
-        if size > REPORT_LIMIT_BYTES:
-            return b"", "unreadable"
-        chunks.append(chunk)
+    view = memoryview(code)
+    if code_fd >= 0:
+        poller.register(code_fd, select.POLLOUT)
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or (over_cpu is not None and over_cpu()):
+                return b"", "timeout"
+            events = dict(poller.poll(min(remaining, 0.5 if over_cpu else remaining) * 1000))
+            if code_fd >= 0 and code_fd in events:
+                try:
+                    view = view[os.write(code_fd, view[:1 << 16]):] if events[code_fd] & select.POLLOUT else view[:0]
+                except (BlockingIOError, InterruptedError):
+                    pass
+                except OSError:  # the child is gone before reading it all
+                    view = view[:0]
+                if not view:
+                    poller.unregister(code_fd)
+                    os.close(code_fd)
+                    code_fd = -1
+            if fd not in events:
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return b"".join(chunks), ""
+            size += len(chunk)
+            if size > REPORT_LIMIT_BYTES:
+                return b"", "unreadable"
+            chunks.append(chunk)
+    finally:
+        if code_fd >= 0:
+            os.close(code_fd)
 
 
 class Sandbox:
@@ -630,6 +772,15 @@ class Sandbox:
                 lane.proc.kill()
 
     def run(self, cells: list, *, timeout: int, memory_mb: int) -> Outcome:
+        """One submission; run again once if it timed out having had too little CPU to finish
+        (slowed by others on the machine, not by its own work)."""
+        outcome = self._run_once(cells, timeout=timeout, memory_mb=memory_mb)
+        if outcome.problem == "timeout" and outcome.waited_seconds > STARVED * outcome.seconds:
+            outcome = self._run_once(cells, timeout=timeout, memory_mb=memory_mb)
+            outcome.tries = 2
+        return outcome
+
+    def _run_once(self, cells: list, *, timeout: int, memory_mb: int) -> Outcome:
         lane = self.free.get()
         try:
             return lane.run(cells, timeout=timeout, memory_mb=memory_mb, cgroups=self.cgroups)

@@ -3,10 +3,17 @@ the site carries the student downloads, and the book can be built with every sol
 
 Downloads (``downloads/`` in the site, listed where a page says ``{underwatch-downloads}``):
 the student library's wheel (built from ``src/survlab`` when the build starts) and its
-pinned requirements (``src/survlab/requirements-student.lock``), every
-student notebook in one zip (when the build finishes), and the offline lab kits when
-``UNDERWATCH_LABKIT_DIR`` names a folder holding them (``make labkit``; the Makefile sets
-it). The list names only files the site holds, so it never promises a missing download.
+pinned requirements (``src/survlab/requirements-student.lock``), every student notebook in
+one zip (when the build finishes), and the PDF. The site carries nothing else: the lab kits,
+the offline bundle and the editions are assets of the course's release, and when the build
+knows its repository (``UNDERWATCH_REPOSITORY``, owner/name, as the release workflow sets
+it) the list links them on the release of this version (``release.download_items``), with
+each kit's size when ``UNDERWATCH_LABKIT_DIR`` holds it.
+
+The version and date (``set_course_version``): ``survlab.__version__`` and the changelog's
+date for it become Sphinx's ``version``/``release``/``today``, the MyST substitutions
+``course_version``, ``release_date``, ``license_note`` and ``citation`` (the front page),
+and a front-matter page after the PDF's title page.
 
 The theme gives MyST Markdown notebooks no notebook download, and myst-nb's
 ``jupyter_execute`` copy loses its outputs on a cache hit. So for each lab page we take
@@ -26,7 +33,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import editions, labkit
+from . import editions, labkit, release
 
 logger = logging.getLogger(__name__)
 
@@ -75,17 +82,8 @@ def prepare_downloads(app):
             old.unlink()
     _place(wheel, folder / wheel.name)
     shutil.copy2(labkit.STUDENT_LOCK, folder / STUDENT_REQUIREMENTS)
-    kits = labkit.kit_zips(_labkit_dir(app)) if _labkit_dir(app) else []
-    for old in folder.glob("under-watch-labkit-*.zip"):
-        if old.name not in {k.name for k in kits}:
-            old.unlink()
-    for kit in kits:
-        _place(kit, folder / kit.name)
-
-
-def _size(path: Path) -> str:
-    size = path.stat().st_size
-    return f"{size / 1e6:.0f} MB" if size >= 10e6 else f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size / 1e3:.0f} kB"
+    for old in folder.glob("under-watch-labkit-*.zip"):  # kits are release assets, not the site's
+        old.unlink()
 
 
 class DownloadsDirective(SphinxDirective):
@@ -98,26 +96,27 @@ class DownloadsDirective(SphinxDirective):
         pages = getattr(self.env, "underwatch_download_pages", set())
         pages.add(self.env.docname)
         self.env.underwatch_download_pages = pages
-        outdir = Path(self.env.app.outdir)
-        folder = outdir / DOWNLOADS
         up = "../" * self.env.docname.count("/")
         version = labkit.student_version()
-        items = [(f"{DOWNLOADS}/{labkit.wheel_name(version)}",
-                  f"the course library survlab {version}, for <code>pip install</code>")]
-        items.append((f"{DOWNLOADS}/{STUDENT_REQUIREMENTS}",
-                      "the versions of its dependencies and of JupyterLab that the course is tested with"))
-        items.append((f"{DOWNLOADS}/{NOTEBOOKS_ZIP}", "every lab's student edition, in one zip"))
-        for kit in labkit.kit_zips(folder, version):
-            platform = labkit.PLATFORMS[kit.stem.rsplit(f"{version}-", 1)[1]]
-            items.append((f"{DOWNLOADS}/{kit.name}",
-                          f"lab kit for {platform.label}, to install with no network ({_size(kit)})"))
-        items.append((PDF, "the whole book as one PDF"))
+        repository = self.env.app.config.underwatch_repository
+        items = release.download_items(version, repository, _labkit_dir(self.env.app), DOWNLOADS, NOTEBOOKS_ZIP,
+                                       STUDENT_REQUIREMENTS, PDF)
         lines = ['<ul class="underwatch-downloads">']
-        for href, text in items:
-            lines.append(f'<li><a href="{up}{href}" download><code>{Path(href).name}</code></a>: {text}</li>')
+        for item in items:
+            href = item.href if item.where == release.ON_RELEASE else up + item.href
+            lines.append(f'<li><a href="{href}" download><code>{item.name}</code></a>: {item.text}</li>')
         lines.append("</ul>")
+        if repository:
+            page = release.release_page(repository, version)
+            lines.append(f'<p>The lab kits, the offline bundle and the editions are on the '
+                         f'<a href="{page}">release page of version {version}</a>.</p>')
+        else:
+            lines.append("<p>The lab kits for every system, the offline bundle and the student and instructor "
+                         "editions are attached to each release of the course, on its repository's Releases page "
+                         "(<code>make offline</code> builds them from the sources).</p>")
         html_list = nodes.raw("", "\n".join(lines), format="html")
-        on_paper = nodes.paragraph(text="These files are on the course site, in its downloads folder.")
+        on_paper = nodes.paragraph(text="The library, the notebooks and this PDF are on the course site, in its "
+                                        "downloads folder; the lab kits are on the course's release page.")
         latex = addnodes.only(expr="latex")
         latex += on_paper
         return [html_list, latex]
@@ -216,7 +215,40 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = kept
 
 
+def set_course_version(app, config):
+    """The course's version, date, licence and citation from their single sources."""
+    version = release.course_version()
+    date = release.release_date(version)
+    config.version = config.release = version
+    config.today = release.human_date(date)
+    citation = release.citation_text(version)
+    repository = getattr(config, "underwatch_repository", "")
+    if repository:  # the published site knows where it lives (the release workflow sets it)
+        citation += f" https://github.com/{repository}"
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "course_version": version,
+                                 "release_date": release.human_date(date), "license_note": release.LICENSE_NOTE,
+                                 "citation": citation}
+    latex = dict(config.latex_elements or {})
+    latex.setdefault("maketitle", "\\sphinxmaketitle\n" + _latex_front_matter(version, date, citation))
+    config.latex_elements = latex
+
+
+def _latex_escape(text: str) -> str:
+    return "".join("\\" + c if c in "&%$#_{}" else c for c in text)
+
+
+def _latex_front_matter(version: str, date, citation: str) -> str:
+    """A page after the PDF's title page: version and date, licences, how to cite."""
+    return ("\\begingroup\\noindent\\textbf{Under Watch, version " + version + ", " + release.human_date(date)
+            + ".}\\par\\medskip\\noindent " + _latex_escape(release.LICENSE_NOTE)
+            + " Full terms: https://creativecommons.org/licenses/by/4.0/ (CC BY 4.0) and the MIT licence in the "
+              "course's LICENSE file.\\par\\medskip\\noindent\\textbf{How to cite:} " + _latex_escape(citation)
+            + "\\par\\endgroup\\clearpage\n")
+
+
 def setup(app):
+    app.add_config_value("underwatch_repository", os.environ.get("UNDERWATCH_REPOSITORY", ""), "env")
+    app.connect("config-inited", set_course_version)
     app.add_config_value("survlab_hide_solutions", os.environ.get("SURVLAB_HIDE_SOLUTIONS") == "1", "env")
     app.add_config_value("underwatch_labkit_dir", os.environ.get("UNDERWATCH_LABKIT_DIR", ""), "")
     app.add_directive("underwatch-downloads", DownloadsDirective)

@@ -36,17 +36,10 @@ def answer_values() -> dict[str, dict[str, Any]]:
 
 
 def glue_in(nb) -> dict[str, str]:
-    found = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            meta = output.get("metadata", {}).get("scrapbook")
-            if not meta:
-                continue
-            prefix = meta.get("mime_prefix", "")
-            text = output.get("data", {}).get(prefix + "text/plain")
-            if text is not None:
-                found[meta["name"]] = "".join(text) if isinstance(text, list) else text
-    return found
+    """Each value the notebook glued, as printed (``editions.glued_in``)."""
+    from .editions import glued_in
+
+    return glued_in(nb)
 
 
 def glued_values(root: str | Path, cache_path: str | Path) -> dict[str, dict[str, Any]]:

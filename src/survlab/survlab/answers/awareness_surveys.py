@@ -33,6 +33,10 @@ def wald_coverage_rare() -> float:
     return awareness.coverage(awareness.wald_interval, SCENARIO.rare_share, SCENARIO.respondents)
 
 
+def wilson_coverage_rare() -> float:
+    return awareness.coverage(awareness.wilson_interval, SCENARIO.rare_share, SCENARIO.respondents)
+
+
 def reachable_bias() -> float:
     return awareness.sampling_bias(POPULATION, 100)
 

@@ -54,6 +54,10 @@ def hours_lost_to_power_cuts() -> int:
     return joined_hours() - len(capstone.hours(capstone.joined(after)))
 
 
+def hours_lost_all_systems_down() -> int:
+    return capstone.hours_lost(records(), _cut(), capstone.SYSTEMS)
+
+
 def mains_hours_in_cuts() -> int:
     r = records()
     return len((capstone.hours(r["cameras"]) | capstone.hours(r["television"])) & _cut())

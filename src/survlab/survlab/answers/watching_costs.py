@@ -35,6 +35,10 @@ def break_even_without_analysts() -> int:
     return costs.break_even_year(replace(ASSUMPTIONS, watched_fraction=0.0))
 
 
+def break_even_without_storage() -> int:
+    return costs.break_even_year(replace(ASSUMPTIONS, price_per_tb=0.0))
+
+
 def break_even_automated() -> int:
     return costs.break_even_year(ASSUMPTIONS.automated())
 

@@ -246,6 +246,24 @@ def chance_of_any_false_match_in_deduplication(rate: float, n: int) -> float:
     return prob_at_least_one_false_match(rate, deduplication_comparisons(n))
 
 
+def flagged_enrolments_in_deduplication(rate: float, n: int) -> float:
+    """Expected number of enrolments whose search returns at least one false match, when ``n`` people are deduplicated.
+
+    Enrolee k is searched against the k - 1 before them, so is flagged with chance
+    1 - (1 - rate)^(k - 1). Summed over k: n - (1 - (1 - rate)^n) / rate. Fewer than the
+    false-match *pairs*, because one search can return several false matches.
+    """
+    if not 0 <= rate <= 1:
+        raise ValueError(f"a rate must be between 0 and 1, got {rate}")
+    n = _check_population(n)
+    if rate == 0 or n == 0:
+        return 0.0
+    if rate == 1:
+        return float(n - 1)
+    clean_sum = -math.expm1(n * math.log1p(-rate)) / rate  # sum of (1 - rate)^(k - 1) for k = 1..n
+    return float(n - clean_sum)
+
+
 def false_positive_identification_rate(rate: float, gallery_size: int) -> float:
     """FPIR of one search by a person not enrolled: the chance it returns any false match, 1 - (1 - rate)^N."""
     return prob_at_least_one_false_match(rate, _check_population(gallery_size))
@@ -254,8 +272,9 @@ def false_positive_identification_rate(rate: float, gallery_size: int) -> float:
 def fused_rate(*rates: float) -> float:
     """False match rate when every one of several independent modalities must match ("AND" rule): the product.
 
-    Assumes the modalities err independently (two eyes, or an iris and a finger); if
-    they do not, the true fused rate is higher.
+    Assumes the modalities err independently (two eyes, or an iris and a finger). If
+    false matches travel together (two people whose eyes both look alike), the true
+    fused rate is higher than the product: see :func:`both_err_in_groups`.
     """
     if not rates:
         raise ValueError("give at least one rate")
@@ -268,7 +287,10 @@ def fused_rate(*rates: float) -> float:
 def fused_non_match_rate(*rates: float) -> float:
     """False non-match rate under the same "AND" rule: a genuine pair is missed if any modality misses, 1 - prod(1 - f).
 
-    Fusion by AND buys fewer false matches with more false non-matches.
+    Fusion by AND buys fewer false matches with more false non-matches. Like the product,
+    it assumes independent errors; if misses travel together (one poor capture spoils
+    both eyes), the true rate is *lower* than this, though never below the largest
+    single rate: see :func:`either_errs_in_groups`.
     """
     if not rates:
         raise ValueError("give at least one rate")
@@ -276,6 +298,90 @@ def fused_non_match_rate(*rates: float) -> float:
         if not 0 <= r <= 1:
             raise ValueError(f"a rate must be between 0 and 1, got {r}")
     return float(1 - np.prod([1 - r for r in rates]))
+
+
+# --- When errors travel together -------------------------------------------------------
+#
+# The formulas above treat every comparison as an independent chance at one average rate.
+# Real errors fall unevenly: a poor capture, a worn finger or a look-alike relative makes
+# the same person err again and again. The simplest model of that is a few groups of
+# people, each with its own rate, independent only within a group. At the same average
+# rate the three formulas then move in different directions (Jensen's inequality): the
+# chance that *both* of two comparisons err rises, while the chance that *either* errs,
+# and a search's chance of *at least one* false match (FPIR), fall. The expected count of
+# errors does not change; the errors concentrate on some people instead.
+
+def _check_groups(shares: Sequence[float], rates: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    w = np.asarray(shares, dtype=float)
+    r = np.asarray(rates, dtype=float)
+    if w.ndim != 1 or w.shape != r.shape or w.size == 0:
+        raise ValueError(f"give one rate per group: {len(w)} shares and {len(r)} rates")
+    if np.any(w < 0) or not math.isclose(float(w.sum()), 1.0, abs_tol=1e-9):
+        raise ValueError(f"group shares must be 0 or more and add up to 1, got {list(shares)}")
+    if np.any((r < 0) | (r > 1)):
+        raise ValueError(f"a rate must be between 0 and 1, got {list(rates)}")
+    return w, r
+
+
+def group_average(shares: Sequence[float], rates: Sequence[float]) -> float:
+    """The average rate per comparison when a share of people errs at each rate: sum of share x rate."""
+    w, r = _check_groups(shares, rates)
+    return float(np.sum(w * r))
+
+
+def both_err_in_groups(shares: Sequence[float], rates: Sequence[float]) -> float:
+    """Chance that both of two comparisons of one person err, when each group errs at its own rate.
+
+    The AND-fused false match rate when false matches travel together: at least the
+    product of the averages, :func:`fused_rate`, and up to the average itself.
+    """
+    w, r = _check_groups(shares, rates)
+    return float(np.sum(w * r * r))
+
+
+def either_errs_in_groups(shares: Sequence[float], rates: Sequence[float]) -> float:
+    """Chance that either of two comparisons of one person errs, when each group errs at its own rate.
+
+    The AND-fused false non-match rate when misses travel together: at most
+    :func:`fused_non_match_rate` of the averages, and at least the average itself.
+    """
+    w, r = _check_groups(shares, rates)
+    return float(np.sum(w * (1 - (1 - r) ** 2)))
+
+
+def fpir_in_groups(shares: Sequence[float], rates: Sequence[float], gallery_size: int) -> float:
+    """FPIR of a search of ``gallery_size`` records when each group of searchers meets its own false match rate.
+
+    At most :func:`false_positive_identification_rate` of the average rate: 1 - (1 - p)^N
+    bends downwards (it is concave), so uneven rates give fewer searches with any false
+    match, each with more of them.
+    """
+    w, r = _check_groups(shares, rates)
+    n = _check_population(gallery_size)
+    return float(sum(wi * prob_at_least_one_false_match(float(ri), n) for wi, ri in zip(w, r)))
+
+
+def dependence_table(shares: Sequence[float], rates: Sequence[float], gallery_size: int) -> Table:
+    """The independence formulas on the average rate beside the same quantities when errors travel together."""
+    m = group_average(shares, rates)
+    rows = (
+        ("both of two comparisons err (AND rule: fused false match)", fused_rate(m, m),
+         both_err_in_groups(shares, rates)),
+        ("either of two comparisons errs (AND rule: fused false non-match)", fused_non_match_rate(m, m),
+         either_errs_in_groups(shares, rates)),
+        (f"at least one of {gallery_size:,} comparisons errs (FPIR of one search)",
+         false_positive_identification_rate(m, gallery_size), fpir_in_groups(shares, rates, gallery_size)),
+        (f"expected errors in {gallery_size:,} comparisons", m * gallery_size,
+         float(sum(w * r * gallery_size for w, r in zip(*_check_groups(shares, rates))))),
+    )
+
+    def direction(independent: float, grouped: float) -> str:
+        if math.isclose(independent, grouped, rel_tol=1e-9, abs_tol=1e-300):
+            return "the same"
+        return "higher" if grouped > independent else "lower"
+
+    return Table({"quantity": name, "independence formula": ind, "errors travel together": grp,
+                  "with dependence": direction(ind, grp)} for name, ind, grp in rows)
 
 
 def deduplication_table(rates: dict[str, float], populations: dict[str, int] = POPULATIONS) -> Table:

@@ -34,9 +34,12 @@ RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080), "4K": (3840, 2160)}
 
 ASSUMED_FACE_WIDTH_M = 0.16  # an adult face is roughly this wide; an assumption for the geometry
 
-# Pixel densities (pixels per metre of scene width) of the four operator tasks in IEC 62676-4
-# (2014/2015 edition, "DORI"), as published by vendors; the 2025 revision renames and raises them.
-DORI_PX_PER_M = {"detect": 25.0, "observe": 62.5, "recognise": 125.0, "identify": 250.0}
+# Pixel densities (pixels per metre of scene width) of the six operator tasks in IEC 62676-4:2014
+# (adopted in Europe as EN 62676-4:2015). The 2025 revision renames levels and raises identification.
+IEC_62676_4_PX_PER_M = {"monitor": 12.5, "detect": 25.0, "observe": 62.5, "recognise": 125.0,
+                        "identify": 250.0, "inspect": 1000.0}
+# "DORI": the four middle levels, the subset camera makers quote; the figure draws these.
+DORI_PX_PER_M = {task: IEC_62676_4_PX_PER_M[task] for task in ("detect", "observe", "recognise", "identify")}
 
 
 def _positive(name: str, value: float) -> None:
@@ -359,9 +362,9 @@ def plot_pixels_on_target(ax=None, width_px: int = 1920, fields_of_view=(30, 60,
                           bands: bool = True):
     """Pixels across a face against distance, for lenses with different fields of view.
 
-    With ``bands``, shaded horizontal bands mark the IEC 62676-4 (2014) pixel densities for
-    detecting, observing, recognising and identifying a person, converted to pixels across
-    a face of ``object_width_m``.
+    With ``bands``, shaded horizontal bands mark four of the six IEC 62676-4:2014 pixel
+    densities (the "DORI" subset: detecting, observing, recognising and identifying a
+    person), converted to pixels across a face of ``object_width_m``.
     """
     import numpy as np
 

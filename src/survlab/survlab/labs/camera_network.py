@@ -38,6 +38,9 @@ LAB = Lab(
                         "you counted pixels per second, not bits: each uncompressed pixel takes 24 bits."),
                 Mistake(lambda e: e / 8, "one of your two rates is in bytes; put both in bits per second."),
                 Mistake(lambda e: e / FPS, "that is one frame's bits; the stream carries 25 frames every second."),
+                Mistake(lambda e: e * network.SUBSAMPLED_BITS_PER_PIXEL / network.RAW_BITS_PER_PIXEL,
+                        "that uses 12 bits per pixel (after chroma subsampling); the question asks against the "
+                        "uncompressed 24-bit picture."),
             ),
         ),
         Exercise(

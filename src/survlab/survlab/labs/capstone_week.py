@@ -71,7 +71,11 @@ LAB = Lab(
             hint="compare the joined hours before and after capstone.without_power(records, cut).",
             mistakes=(Mistake(lambda e: key.mains_hours_in_cuts(),
                               "that counts every camera or television hour inside a cut; some of those hours "
-                              "the cards or the phone still cover."),),
+                              "the cards or the phone still cover."),
+                      Mistake(lambda e: key.hours_lost_all_systems_down(),
+                              "that switches off every system during the cuts; the exercise keeps the lab's "
+                              "assumption that card readers and base stations have batteries (the default of "
+                              "capstone.without_power)."),),
         ),
         Exercise(
             name="hours_without_cameras",

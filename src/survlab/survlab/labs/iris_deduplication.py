@@ -29,6 +29,11 @@ class Scenario:
 SCENARIO = Scenario()
 
 DAUGMAN_032 = 1 / iris.DAUGMAN_ODDS[0.32]
+ROUNDED_PAIRS = 3e14  # "about 3 x 10^14", as the lesson and this lab round the number of pairs
+ROUNDED_PAIRS_HINT = ("close, but that uses the rounded 3 x 10^14 pairs, 4% short of the real count; multiply "
+                      "the rate by the number of pairs itself, iris.deduplication_comparisons(setup.population).")
+
+
 COUNT_NOT_RATE = ("that looks like the odds (\"1 in ...\") used as if it were the rate; the rate per comparison "
                   "is 1 divided by the odds.")
 
@@ -95,6 +100,11 @@ LAB = Lab(
                 Mistake(lambda e: float(SCENARIO.population),
                         "that is one search of the whole gallery; deduplication searches every enrolee against "
                         "everyone before them, so it compares every pair."),
+                # The rounded figures the lesson prints ("about 3 x 10^14", "3.1 x 10^14") are not the count.
+                *(Mistake(lambda e, f=figures: float(f"{e:.{f}g}"),  # e rounded to f significant figures
+                          "that is the count rounded, as the lesson prints it; this check wants the count itself, "
+                          "N(N - 1)/2 computed in code (N**2 / 2 is accepted too).")
+                  for figures in (1, 2, 3)),  # four figures (3.125e14) is within the tolerance
             ),
         ),
         Exercise(
@@ -115,6 +125,7 @@ LAB = Lab(
                 Mistake(lambda e: key._pairs() * key._model_tail(SCENARIO.loose_threshold),
                         "that uses the lab model's tail; this part uses Daugman's table, his binomial tail fitted "
                         "to real irises: 1 in 26 million."),
+                Mistake(lambda e: e * ROUNDED_PAIRS / key._pairs(), ROUNDED_PAIRS_HINT),
             ),
         ),
         Exercise(
@@ -130,6 +141,7 @@ LAB = Lab(
                 Mistake(lambda e: key.false_matches_loose(),
                         "that is the count at 0.32; use the rate at 0.29, 1 in 13 billion."),
                 Mistake(lambda e: key._pairs() * iris.DAUGMAN_ODDS[0.29], COUNT_NOT_RATE),
+                Mistake(lambda e: e * ROUNDED_PAIRS / key._pairs(), ROUNDED_PAIRS_HINT),
             ),
         ),
         Exercise(
@@ -151,6 +163,7 @@ LAB = Lab(
                         "multiply by the number of comparisons."),
                 Mistake(lambda e: SCENARIO.population * DAUGMAN_032 ** 2,
                         "that is one search; deduplication compares every pair."),
+                Mistake(lambda e: e * ROUNDED_PAIRS / key._pairs(), ROUNDED_PAIRS_HINT),
             ),
         ),
     ),

@@ -87,8 +87,8 @@ LAB = Lab(
             mistakes=(
                 Mistake(lambda e: key._best_by("recall"), "that threshold maximises recall alone: it catches "
                         "everyone by raising alarms almost all the time. F1 balances recall with precision."),
-                Mistake(lambda e: key._best_by("precision"), "that threshold maximises precision alone: no false "
-                        "alarms, but it misses many frames with someone in them. F1 balances the two."),
+                Mistake(lambda e: key._best_by("precision"), "that threshold maximises precision alone: the fewest "
+                        "false alarms, but it misses many frames with someone in them. F1 balances the two."),
             ),
         ),
         Exercise(

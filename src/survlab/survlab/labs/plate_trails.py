@@ -146,6 +146,8 @@ LAB = Lab(
                         "(the squares) and then take the square root."),
                 Mistake(lambda e: e ** 2, "that is the variance of the difference; take its square root."),
                 Mistake(lambda e: 100 * e, "that is in percentage points; give it as a share (0.01 is 1 point)."),
+                Mistake(lambda e: round(e, 3), "close: that is the lesson's rounded value (about 1.1 points). "
+                        "Give the unrounded value your calculation returns."),
             ),
         ),
     ),

@@ -85,7 +85,8 @@ LAB = Lab(
                         "that is everyone who watched the start; keep only those whose session ended before "
                         "the end of the programme."),
                 Mistake(lambda e: key._audience_at_start() - e,
-                        "that is the number who stayed to the end; the question asks how many left early."),
+                        "that is the number who stayed to within five minutes of the end (to the end, or "
+                        "leaving only in its last five minutes); the question asks how many left earlier than that."),
                 Mistake(lambda e: key._left_without_grace(),
                         "that also counts households that left in the last 5 minutes; the question allows 5 "
                         "minutes' grace: the session must end before programme.end - 5."),

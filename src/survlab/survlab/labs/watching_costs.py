@@ -23,7 +23,9 @@ LAB = Lab(
             kind=Number(rtol=0.01),
             hint="a week has 24 x 7 hours; each guard covers 40 of them.",
             mistakes=(Mistake(lambda e: 3, "three shifts a day fill one day, but each guard works 5 days of 8 hours, "
-                                           "not 7: count the hours of the week."),),
+                                           "not 7: count the hours of the week."),
+                      Mistake(lambda e: 5, "in practice you would hire whole people, but the model keeps the fraction "
+                                           "(it spreads part-time cover across posts): give 168 / 40 unrounded."),),
         ),
         Exercise(
             name="guards_cost",
@@ -52,6 +54,10 @@ LAB = Lab(
             hint="compare costs.machine_cost(a, year) with costs.human_cost(a) year by year, or use costs.break_even_year.",
             mistakes=(Mistake(lambda e: key.break_even_without_analysts(),
                               "that break-even leaves out the analysts; someone still has to watch the feeds."),
+                      Mistake(lambda e: key.break_even_without_storage(),
+                              "that is the year you get with storage left out, as in the lesson's paper version; "
+                              "the lab includes storage, which tips that year just over the guards' cost: compare "
+                              "costs.machine_cost(a, year) with costs.human_cost(a) around it."),
                       Mistake(lambda e: e + 1, "one year too late: the first year is year 0, so count from 0 "
                                                "(costs.machine_cost(a, 0) is the first year's cost)."),),
         ),

@@ -16,6 +16,11 @@ The four models were built separately, so the "person" is a join: one identity t
 a plate, a card number, a household and a phone line. That link is what a national ID
 number, a registration database or a contract makes possible; here it is a synthetic
 table, :data:`PERSON`. All data are synthetic and seeded.
+
+Because the four models were not built as one life, they do not always agree: in some
+hours the person's car passes a camera while their card records a train journey
+(:func:`car_and_train_hours`). How much the systems overlap is therefore partly an
+artefact of the stitching, and the lab says so.
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .. import style
+from .. import book, style
 from ..biometrics import idcards
 from ..cameras import plates
 from ..screens import devices, iptv
@@ -39,11 +44,25 @@ class Person:
     """The identifiers that link one synthetic person's records in the four systems."""
 
     card: str  # ID card number in the card systems
+    plate: str  # the registration of the car in the plate reads
     household: int  # household id of the set-top box
     subscriber: int  # phone line in the antenna records
 
 
-PERSON = Person(card=idcards.card_number(0), household=iptv.TARGET_HOUSEHOLD, subscriber=0)
+@lru_cache(maxsize=1)
+def _plate_world() -> tuple[plates.Town, plates.Week, int]:
+    town = plates.make_town(seed=LAB4_TOWN_SEED)
+    week = plates.simulate_week(town, seed=LAB4_WEEK_SEED)
+    return town, week, plates.target_vehicle(town, week)
+
+
+def _lab4_target_plate() -> str:
+    town, _, vehicle = _plate_world()
+    return town.vehicles[vehicle].plate
+
+
+PERSON = Person(card=idcards.card_number(0), plate=_lab4_target_plate(),
+                household=iptv.TARGET_HOUSEHOLD, subscriber=0)
 
 
 @dataclass(frozen=True)
@@ -55,17 +74,11 @@ class Sighting:
     place: str
 
 
-@lru_cache(maxsize=1)
-def _plate_world() -> tuple[plates.Town, plates.Week, int]:
-    town = plates.make_town(seed=LAB4_TOWN_SEED)
-    week = plates.simulate_week(town, seed=LAB4_WEEK_SEED)
-    return town, week, plates.target_vehicle(town, week)
-
-
-def camera_sightings() -> list[Sighting]:
-    """Reads of the person's car: every read within one character of its plate (Part I's rule)."""
-    town, week, vehicle = _plate_world()
-    reads = plates.reads_matching(week.reads, town.vehicles[vehicle].plate, max_differences=1)
+def camera_sightings(person: Person = PERSON) -> list[Sighting]:
+    """Reads of the person's car: every read within one character of its plate (Part I's rule).
+    A read places the car, not necessarily the person: whoever drove it."""
+    _, week, _ = _plate_world()
+    reads = plates.reads_matching(week.reads, person.plate, max_differences=1)
     return [Sighting("cameras", int(r.time_h), r.camera) for r in reads if r.time_h < HOURS_PER_WEEK]
 
 
@@ -96,7 +109,7 @@ def phone_sightings(person: Person = PERSON) -> list[Sighting]:
 
 def week_records(person: Person = PERSON) -> dict[str, list[Sighting]]:
     """The person's week, system by system."""
-    return {"cameras": camera_sightings(), "cards": card_sightings(person),
+    return {"cameras": camera_sightings(person), "cards": card_sightings(person),
             "television": television_sightings(person), "phone": phone_sightings(person)}
 
 
@@ -149,6 +162,25 @@ def phone_contacts(person: Person = PERSON, min_shared: int = 3) -> set[int]:
     return {other for other, n in counts.items() if n >= min_shared}
 
 
+def contacts_at_work_antenna(person: Person = PERSON, min_shared: int = 3) -> set[int]:
+    """The lines of :func:`phone_contacts` whose work antenna is the person's own: people who
+    merely work nearby, whom an analyst could mistake for companions."""
+    traces = devices.antenna_traces()
+    mine = int(traces.work[person.subscriber])
+    if mine < 0:
+        return set()
+    return {other for other in phone_contacts(person, min_shared) if int(traces.work[other]) == mine}
+
+
+def car_and_train_hours(person: Person = PERSON, records: dict[str, list[Sighting]] | None = None) -> set[int]:
+    """Hours in which the car passes a camera while the card records a transport journey: the
+    seams of four models stitched together, not one coherent life."""
+    records = records or week_records(person)
+    week = idcards.synthetic_week()
+    journeys = {h for e in idcards.link_on_card(person.card, week.transport) for h in e.hour_slots()}
+    return hours(records["cameras"]) & journeys
+
+
 def power_cut_hours(seed: int = 3, hours_off_per_day: int = 8) -> set[int]:
     """A seeded schedule of power cuts: one block of ``hours_off_per_day`` hours each day."""
     if not 0 <= hours_off_per_day <= 24:
@@ -166,6 +198,64 @@ def without_power(records: dict[str, list[Sighting]], cut: set[int],
     """The records that survive the cuts: cameras and set-top boxes record nothing without mains power
     (card readers and base stations are assumed to have batteries)."""
     return {name: [s for s in rows if not (name in mains_powered and s.hour in cut)] for name, rows in records.items()}
+
+
+def hours_lost(records: dict[str, list[Sighting]], cut: set[int], mains_powered=("cameras", "television")) -> int:
+    """Joined hours lost when the ``mains_powered`` systems record nothing during the cuts."""
+    before = hours(joined(records))
+    return len(before) - len(hours(joined(without_power(records, cut, mains_powered))))
+
+
+def battery_sensitivity(records: dict[str, list[Sighting]], seeds=range(3, 13),
+                        hours_off_per_day: int = 8) -> list[tuple[int, int, int]]:
+    """The power-cut result under both assumptions, for several seeded schedules:
+    (seed, hours lost with card readers and base stations on batteries, hours lost with every
+    system down during a cut)."""
+    out = []
+    for seed in seeds:
+        cut = power_cut_hours(seed, hours_off_per_day)
+        out.append((seed, hours_lost(records, cut), hours_lost(records, cut, SYSTEMS)))
+    return out
+
+
+def summary(person: Person = PERSON, min_shared: int = 5, power_seed: int = 3,
+            hours_off_per_day: int = 8) -> dict[str, int]:
+    """Every count the capstone's page states, computed once (the page glues them)."""
+    records = week_records(person)
+    joined_hours = hours(joined(records))
+    steps = {name: (added, total) for name, added, total in cumulative_hours(records)}
+    unique = unique_hours(records)
+    cut = power_cut_hours(power_seed, hours_off_per_day)
+    mains = hours(records["cameras"]) | hours(records["television"])
+    sens = battery_sensitivity(records, hours_off_per_day=hours_off_per_day)
+    out = {f"{name}_{what}": n for name in SYSTEMS
+           for what, n in (("records", len(records[name])), ("hours", len(hours(records[name]))),
+                           ("unique", unique[name]), ("adds", steps[name][0]))}
+    out.update({
+        "joined_hours": len(joined_hours),
+        "summed_hours": sum(len(hours(records[name])) for name in SYSTEMS),
+        "week_hours": HOURS_PER_WEEK,
+        "waking_joined": len({h for h in joined_hours if 7 <= h % 24 < 23}),
+        "waking_hours": 7 * 16,
+        "without_cameras": len(hours(joined(records, [n for n in SYSTEMS if n != "cameras"]))),
+        "car_and_train": len(car_and_train_hours(person, records)),
+        "min_shared": min_shared,
+        "contacts": len(phone_contacts(person, min_shared)),
+        "contacts_once": len(phone_contacts(person, 1)),
+        "contacts_at_work": len(contacts_at_work_antenna(person, min_shared)),
+        "mains_hours_in_cuts": len(mains & cut),
+        "lost_batteries": hours_lost(records, cut),
+        "lost_all_down": hours_lost(records, cut, SYSTEMS),
+        "sens_batteries_min": min(b for _, b, _ in sens), "sens_batteries_max": max(b for _, b, _ in sens),
+        "sens_all_down_min": min(a for _, _, a in sens), "sens_all_down_max": max(a for _, _, a in sens),
+        "sens_schedules": len(sens),
+    })
+    return out
+
+
+def glue_summary(values: dict[str, int], prefix: str = "cw_") -> dict[str, int]:
+    """Glue the summary's counts for the book page (:func:`survlab.book.glue_all`)."""
+    return book.glue_all(values, prefix)
 
 
 # --- figures ------------------------------------------------------------------------------

@@ -68,7 +68,8 @@ def human_cost(a: Assumptions = Assumptions()) -> float:
 
 
 def machine_cost_breakdown(a: Assumptions = Assumptions(), year: float = 0) -> dict[str, float]:
-    """Cameras (price spread over their life), storage, power and analysts, per year."""
+    """Cameras (price spread over their life), storage, power and analysts, per year, for a
+    system bought at ``year``'s prices, undiscounted: not the running cost of one bought earlier."""
     cameras = a.posts * a.cameras_per_post
     storage_tb = network.storage_tb(cameras, a.bitrate_mbps, a.retention_days)
     kwh = network.power_kw(cameras, a.watts_per_camera) * HOURS_PER_YEAR
@@ -86,12 +87,20 @@ def machine_cost(a: Assumptions = Assumptions(), year: float = 0) -> float:
 
 
 def break_even_year(a: Assumptions = Assumptions(), horizon: int = 50) -> int | None:
-    """The first whole year in which the machines cost no more than the guards (None within the horizon)."""
+    """The crossover year: the first whole year in which a system bought at that year's prices
+    costs no more per year than the guards (None within the horizon). Not a payback point."""
     human = human_cost(a)
     for year in range(horizon + 1):
         if machine_cost(a, year) <= human:
             return year
     return None
+
+
+def crossover_summary(a: Assumptions = Assumptions()) -> dict[str, int | None]:
+    """The crossover ("break-even") years a lab page states: base case, with analytics, and
+    with storage left out (the lesson's paper version)."""
+    return {"crossover": break_even_year(a), "crossover_auto": break_even_year(a.automated()),
+            "crossover_no_storage": break_even_year(replace(a, price_per_tb=0.0))}
 
 
 SENSITIVE = ("wage", "cameras_per_post", "camera_price", "price_decline", "screens_per_viewer", "watched_fraction")

@@ -39,11 +39,13 @@ STATUSES = ("documented", "reported", "uncertain")
 CLAIMS = (
     Claim("cameras", "CCTV in schools, workplaces, public places and along the border", "reported"),
     Claim("cameras", "how much footage is stored and accessible centrally", "uncertain"),
-    Claim("cameras", "face recognition at Sunan airport announced in 2019", "reported"),
+    # An announcement is documented as an announcement (the lesson's rule, as for the Manbang
+    # broadcast below); that the system is used is a separate, reported claim.
+    Claim("cameras", "face recognition at Sunan airport announced in 2019 (an announcement)", "documented"),
     Claim("cameras", "traffic cameras likely used to record licence plates", "uncertain"),
     Claim("IDs", "ID cards reissued with fingerprints and photographs", "reported"),
     Claim("IDs", "blood tests for the cards (\"possibly\", press accounts)", "uncertain"),
-    Claim("screens", "Manbang set-top box shown on state TV in 2016", "documented"),
+    Claim("screens", "Manbang set-top box shown on state TV in 2016 (a display)", "documented"),
     Claim("screens", "IPTV could monitor viewing habits (a capability)", "uncertain"),
     Claim("screens", "Red Star OS 3.0 marks files with a disk-derived value", "documented"),
     Claim("people", "residents largely unaware of what the technology does", "reported"),
@@ -60,6 +62,13 @@ def claims_by_status(claims=CLAIMS) -> dict[str, dict[str, int]]:
             raise ValueError(f"claim {c.claim!r}: status must be one of {STATUSES}, got {c.status!r}")
         table[c.system][c.status] += 1
     return table
+
+
+def count_status(status: str, claims=CLAIMS) -> int:
+    """How many of the course's key claims have ``status`` (documented, reported or uncertain)."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
+    return sum(c.status == status for c in claims)
 
 
 def plot_evidence_matrix(ax=None):

@@ -47,6 +47,13 @@ def by_priority(risks=EXAMPLE) -> list[Risk]:
     return sorted(risks, key=lambda r: -r.score)
 
 
+def risk_label(risk: Risk, width: int = 24) -> str:
+    """The asset in the first line, then "from" its adversary, wrapped to fit a cell."""
+    import textwrap
+
+    return risk.asset + "\n" + textwrap.fill("from " + risk.adversary, width)
+
+
 def plot_risk_matrix(risks=EXAMPLE, ax=None):
     """Each risk placed by likelihood and impact; the top-right corner is where to act first."""
     from matplotlib.patches import Rectangle
@@ -62,8 +69,9 @@ def plot_risk_matrix(risks=EXAMPLE, ax=None):
         offset = seen.get(cell, 0)
         seen[cell] = offset + 1
         ax.plot(cell[0], cell[1] + 0.25 - 0.22 * offset, "o", color=style.PALETTE[0])
-        ax.annotate(risk.asset, (cell[0], cell[1] + 0.25 - 0.22 * offset), xytext=(6, -3),
-                    textcoords="offset points", fontsize=8)
+        # The asset and its adversary together: the same asset needs different protection from each.
+        ax.annotate(risk_label(risk), (cell[0], cell[1] + 0.25 - 0.22 * offset), xytext=(6, -3),
+                    textcoords="offset points", fontsize=8, va="top")
     ax.set_xticks(range(3), LEVELS)
     ax.set_yticks(range(3), LEVELS)
     ax.set_xlim(-0.5, 2.5)

@@ -4,7 +4,11 @@ Three models, used by the lesson "Phones, files and marks" and Lab 9 (``file-mar
 
 1. **Marks that travel with a file.** Some devices write an identifier of their own into
    files as the files pass through them. Here every *marking computer* has a synthetic
-   disk serial; its mark is a short hash of that serial (:func:`device_mark`). When a file
+   disk serial; its mark is a short hash of that serial (:func:`device_mark`), a teaching
+   stand-in for whatever a real system writes (Red Star OS's mark is reported to be the
+   serial, encrypted). A hashed serial is a pseudonym, not an anonymous code: serials are few
+   enough to list, and :func:`match_mark` finds a mark's device by hashing every candidate,
+   which is all a register is. When a file
    is copied onto such a computer, or a USB stick holding it is plugged in, the computer
    appends its mark to the file's list of marks. USB sticks run no software and write no
    mark of their own. :func:`simulate_spread` copies one file across computers and sticks;
@@ -53,20 +57,50 @@ SEED = 2022
 # --- 1. Marks ------------------------------------------------------------------------------
 
 
+SERIAL_HEX_DIGITS = 10  # a synthetic serial: "SN-" and 10 hexadecimal digits (40 bits)
+MARK_HEX_DIGITS = 8  # a mark: the first 8 hexadecimal digits of a hash (32 bits)
+
+
 def synthetic_serial(rng: np.random.Generator) -> str:
     """A made-up disk serial number, e.g. ``'SN-4F0A93C2B7'`` (not the format of any real maker)."""
-    return "SN-" + "".join(rng.choice(list("0123456789ABCDEF"), size=10))
+    return "SN-" + "".join(rng.choice(list("0123456789ABCDEF"), size=SERIAL_HEX_DIGITS))
 
 
 def device_mark(serial: str) -> str:
     """The mark a device writes: the first 8 hex digits of the SHA-256 hash of its serial.
 
-    Anyone holding a register of serials can turn a mark back into a device; the mark alone
-    does not reveal the serial.
+    A hash cannot be run backwards by calculation, but that protects only inputs too many to
+    list. Serials can be listed: hash every candidate and compare (:func:`match_mark`), and the
+    mark names its device. The mark is a pseudonym for the disk, not an anonymous code.
     """
     if not isinstance(serial, str) or not serial:
         raise ValueError(f"a serial must be a non-empty string, got {serial!r}")
-    return hashlib.sha256(("mark:" + serial).encode()).hexdigest()[:8]
+    return hashlib.sha256(("mark:" + serial).encode()).hexdigest()[:MARK_HEX_DIGITS]
+
+
+def match_mark(mark: str, candidate_serials: Iterable[str]) -> list[str]:
+    """Every candidate serial whose mark is ``mark``: the dictionary attack that a register is.
+
+    Whoever can list the possible serials (a maker's formats, a shop's sales records, an
+    inventory of office computers) hashes each one and keeps the matches.
+    """
+    return [serial for serial in candidate_serials if device_mark(serial) == mark]
+
+
+def serials_per_mark(serial_hex_digits: int = SERIAL_HEX_DIGITS, mark_hex_digits: int = MARK_HEX_DIGITS) -> int:
+    """How many possible serials share each mark on average: 16**serial digits / 16**mark digits
+    (at least 1). A truncated mark does not hide a serial; it only leaves a few candidates."""
+    if serial_hex_digits < 1 or mark_hex_digits < 1:
+        raise ValueError("serials and marks need at least one hexadecimal digit")
+    return max(1, 16 ** (serial_hex_digits - mark_hex_digits))
+
+
+def expected_mark_collisions(n_devices: int, mark_hex_digits: int = MARK_HEX_DIGITS) -> float:
+    """Expected number of pairs of devices that share a mark, n(n - 1) / 2 / 16**digits (birthday
+    bound): why a national register of short marks would give ambiguous answers."""
+    if n_devices < 0:
+        raise ValueError(f"n_devices must be 0 or more, got {n_devices!r}")
+    return n_devices * (n_devices - 1) / 2 / 16 ** mark_hex_digits
 
 
 @dataclass(frozen=True)
@@ -104,7 +138,8 @@ class Spread:
 
     @property
     def register(self) -> dict[str, str]:
-        """mark -> device name, as an authority holding every marking device's serial could build it."""
+        """mark -> device name, as an authority holding every marking device's serial could build it
+        (hashing each serial: the same attack as :func:`match_mark`)."""
         return {d.mark: d.name for d in self.devices if d.marks}
 
     @property
@@ -356,7 +391,10 @@ def opened_by_kind(items: Iterable[Item], viewer: Viewer) -> dict[str, int]:
 
 def plot_viewers(items: Sequence[Item] | None = None, approved_public_key=None, ax=None):
     """Bars: items of each kind in the collection, and how many each viewer opens."""
+    import textwrap
+
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     from .. import style
 
@@ -367,17 +405,21 @@ def plot_viewers(items: Sequence[Item] | None = None, approved_public_key=None, 
     sig = opened_by_kind(items, signature_viewer(approved_public_key))
     opn = opened_by_kind(items, open_viewer())
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.0))
+        _, ax = plt.subplots(figsize=(8.0, 4.2))
     x = np.arange(len(KINDS))
     ax.bar(x - 0.2, [sig[k] for k in KINDS], width=0.4, color=style.PALETTE[0], label="signature-only viewer opens")
     ax.bar(x + 0.2, [opn[k] for k in KINDS], width=0.4, color=style.PALETTE[1], label="open viewer opens")
     for xi, k in zip(x, KINDS):
         ax.text(xi - 0.2, sig[k] + 0.3, str(sig[k]), ha="center", fontsize=9)
         ax.text(xi + 0.2, opn[k] + 0.3, str(opn[k]), ha="center", fontsize=9)
-    ax.set_xticks(x, [f"{k}\n({totals.get(k, 0)} items)" for k in KINDS], fontsize=9)
+    # Wrapped labels: "altered after signing" and "signed by another key" ran into each other.
+    ax.set_xticks(x, ["\n".join(textwrap.wrap(k, 14)) + f"\n({totals.get(k, 0)} items)" for k in KINDS],
+                  fontsize=9)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of files: whole numbers only
     ax.set_ylabel("items opened")
     ax.set_title("What each viewer lets through from a mixed collection (synthetic)")
     ax.legend(loc="upper left")
+    ax.figure.tight_layout()
     return ax
 
 

@@ -14,8 +14,9 @@ so that the lesson and lab can ask what they would reveal if they were kept::
     usual_start_hour(month, TARGET_HOUSEHOLD)     # when its television usually goes on
     empty_days(month, TARGET_HOUSEHOLD)           # days with no request at all
     left_early(month)                             # households that left PROGRAMME early
-    k_anonymity(month, block_hours=3, area_level=1)   # smallest group after coarsening
-    routine_precision(month, block_hours=3)       # how much of the routine survives
+    k_anonymity(month, block_hours=4, area_level=1)   # smallest group after coarsening
+    below_k(month, 5, block_hours=4, area_level=1)    # households a release would suppress
+    routine_precision(month, block_hours=4)       # how much of the routine survives
 
 The month is a :class:`Month`: a table of households (pseudonymous id, area code, kind)
 and a table of viewing sessions, one row per request (channel join or on-demand request)
@@ -56,7 +57,7 @@ KIND_SHARES = (0.62, 0.14, 0.235, 0.005)  # of households, in the order above
 # Areas: 3 cities x 4 districts x 5 neighbourhoods = 60 neighbourhood codes, 111 to 345.
 N_CITIES, DISTRICTS_PER_CITY, NEIGHBOURHOODS_PER_DISTRICT = 3, 4, 5
 AREA_LEVELS = {0: "neighbourhood", 1: "district", 2: "city"}
-BLOCK_HOURS = (1, 2, 4, 8, 24)  # time blocks: each divides the day, and splits evenly into the previous one
+BLOCK_HOURS = (1, 2, 4, 8, 24)  # time blocks: each divides the day and is a whole number of the previous one
 
 WEEKEND = (5, 6)  # days d with d % 7 in WEEKEND are rest days (the month starts on a working day)
 
@@ -357,8 +358,11 @@ def left_early(month: Month, programme: Programme = PROGRAMME, grace: int = 5) -
 # --- Coarsening and k-anonymity ---------------------------------------------------------------
 
 def _check_block(block_hours: int) -> int:
+    # 3, 6 and 12 also divide the day, but a 6-hour block is not a whole number of 4-hour ones:
+    # only this chain guarantees that widening a block merges groups and never splits them.
     if block_hours not in BLOCK_HOURS:
-        raise ValueError(f"block_hours must divide the day: one of {BLOCK_HOURS}, got {block_hours!r}")
+        raise ValueError(f"block_hours must be one of {BLOCK_HOURS}, blocks that each hold a whole number of "
+                         f"the next finer one (so groups only merge as blocks widen); got {block_hours!r}")
     return int(block_hours)
 
 
@@ -403,12 +407,37 @@ def smallest_block_for_k(month: Month, k: int, area_level: int = 0) -> int | Non
     return None
 
 
-def routine_precision(month: Month, block_hours: int) -> float:
+def below_k(month: Month, k: int, block_hours: int = 1, area_level: int = 0) -> np.ndarray:
+    """Households whose released record is shared by fewer than ``k`` households (a boolean mask).
+
+    Generalising alone must coarsen until even these households reach k. The usual practice
+    also *suppresses* them: leaves their records out of the release, so the rest can stay
+    finer. Who is suppressed matters: the households least like their neighbours."""
+    if int(k) != k or k < 1:
+        raise ValueError(f"k must be a whole number, 1 or more; got {k!r}")
+    return group_sizes(released_records(month, block_hours, area_level)) < k
+
+
+def k_after_suppression(month: Month, k: int, block_hours: int = 1, area_level: int = 0) -> int:
+    """k of the release once the households below ``k`` are left out (0 if nobody is left)."""
+    kept = ~below_k(month, k, block_hours, area_level)
+    sizes = group_sizes(released_records(month, block_hours, area_level)[kept])
+    return int(sizes.min()) if sizes.size else 0
+
+
+def routine_precision(month: Month, block_hours: int, households: np.ndarray | None = None) -> float:
     """How much of the routine the coarsened records still reveal: of all the hours they mark as
-    viewing hours (every hour of an 'on' block, over all households), the share that really are
-    usual viewing hours. 1.0 for one-hour blocks; a whole-day block leaves little."""
+    viewing hours (every hour of an 'on' block, over all households, or over the households
+    selected by the boolean mask ``households``), the share that really are usual viewing
+    hours. 1.0 for one-hour blocks; a whole-day block leaves little."""
     true = routines(month)
     read = np.repeat(coarsen_routines(true, block_hours), _check_block(block_hours), axis=1)
+    if households is not None:
+        households = np.asarray(households, dtype=bool)
+        if households.shape != (month.n_households,):
+            raise ValueError(f"households must be a mask of {month.n_households} booleans, got shape "
+                             f"{households.shape}")
+        true, read = true[households], read[households]
     marked = read.sum()
     return float(true.sum() / marked) if marked else float("nan")
 
