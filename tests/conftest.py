@@ -57,8 +57,19 @@ def build_book(out: Path, builder: str = "html", book: Path = ROOT, cache: Path 
 
 # Tests that share the executed book (the site, the PDF, the browser, the kit) run on one
 # pytest-xdist worker (`make test` runs `pytest -n auto --dist loadgroup`), so the notebooks are
-# executed once per run. A module with costly module fixtures names its own group.
+# executed once per run. The grader's tests share machine-wide things (a loopback port, /tmp
+# canaries, cgroups), so they run together on one worker too.
 BOOK_GROUP = pytest.mark.xdist_group("book")
+GRADER_GROUP = pytest.mark.xdist_group("grader")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The book's tests first and the grader's last: xdist hands out work in this order, so the
+    long book group starts at once on one worker and the grader's group goes to the other."""
+    def rank(item):
+        groups = {m.args[0] for m in item.iter_markers("xdist_group") if m.args}
+        return 0 if "book" in groups else 2 if "grader" in groups else 1
+    items.sort(key=rank)  # stable: the order within each rank is kept
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ import nbformat
 import pytest
 
 from conftest import AXE, CHROMIUM, NOTEBOOKS, ROOT  # noqa: F401 (CHROMIUM: for others)
-from underwatch import bundle, editions, sitecheck
+from underwatch import bundle as offline, editions, sitecheck
 
 from conftest import BOOK_GROUP  # noqa: E402
 
@@ -530,7 +530,7 @@ def test_internal_links_and_anchors_resolve(published_site, out_dir):
 def bundle(published_site, pdf_build, site, tmp_path_factory):
     work = tmp_path_factory.mktemp("bundle")
     editions.write_editions(NOTEBOOKS, work / "editions", site.parent / ".jupyter_cache")
-    zip_path = bundle.write_offline_bundle(published_site, pdf_build[0] / "under-watch.pdf",
+    zip_path = offline.write_offline_bundle(published_site, pdf_build[0] / "under-watch.pdf",
                                              work / "editions" / "student", work / "under-watch-offline.zip")
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(work / "unzipped")

@@ -132,3 +132,23 @@ def test_every_declared_exercise_states_a_tolerance():
     for lab in labs.all_labs():
         for exercise in lab.exercises:
             assert exercise.kind.tolerance().startswith("accepted"), (lab.id, exercise.name)
+
+
+def _every_exercise():
+    from survlab import labs
+
+    return [(lab.id, ex.name) for lab in labs.all_labs() for ex in lab.exercises]
+
+
+@pytest.mark.parametrize("lab_id, name", _every_exercise())
+def test_every_check_passes_its_answer_says_blank_and_hints_each_declared_mistake(lab_id, name):
+    from survlab import labs
+
+    lab = labs.get(lab_id)
+    ex = lab.exercise(name)
+    expected = ex.expected_value()
+    assert lab.check(name, expected).status == checks.CORRECT
+    assert lab.check(name, None).status == checks.BLANK_STATUS
+    for mistake in ex.mistakes:
+        result = lab.check(name, mistake.value(expected))
+        assert result.status == checks.WRONG and result.message == mistake.hint, (name, mistake.hint)

@@ -21,7 +21,9 @@ sys.path.insert(0, str(CASES))
 import make_cases as mc
 
 
-pytestmark = pytest.mark.xdist_group("test_isolation")  # its module fixtures run once
+from conftest import GRADER_GROUP  # noqa: E402
+
+pytestmark = GRADER_GROUP
 
 UNAVAILABLE = sandbox.availability()
 needs_isolation = pytest.mark.skipif(bool(UNAVAILABLE), reason=f"no isolation here: {UNAVAILABLE}")

@@ -16,7 +16,9 @@ from underwatch import sandbox
 
 UNAVAILABLE = sandbox.availability()
 
-pytestmark = [pytest.mark.xdist_group("test_sandbox"),
+from conftest import GRADER_GROUP  # noqa: E402
+
+pytestmark = [GRADER_GROUP,
               pytest.mark.skipif(bool(UNAVAILABLE), reason=f"no isolation here: {UNAVAILABLE}")]
 
 

@@ -277,13 +277,7 @@ def test_lab9_checks_pass_the_answer_blank_and_each_mistake_gets_its_own_hint():
     from survlab.checks import BLANK_STATUS, CORRECT, WRONG
     from survlab.labs import file_marks as lab9
 
-    for ex in lab9.LAB.exercises:
-        expected = ex.expected_value()
-        assert lab9.LAB.check(ex.name, expected).status == CORRECT
-        assert lab9.LAB.check(ex.name, None).status == BLANK_STATUS
-        for m in ex.mistakes:
-            result = lab9.LAB.check(ex.name, m.value(expected))
-            assert result.status == WRONG and result.message == m.hint, (ex.name, m.hint)
+    # every check's answer, blank and declared mistakes: tests/test_checks.py (all labs)
     # the pages' own rounded values ("91 with 4", "about nine in ten") are accepted
     assert lab9.LAB.check("unique_share_4", 0.91).status == CORRECT
     assert lab9.LAB.check("unique_share_4", 0.9).status == CORRECT

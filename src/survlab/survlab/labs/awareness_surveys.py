@@ -93,8 +93,6 @@ LAB = Lab(
                               "that is about what a 95% interval promises, and about what the Wilson interval "
                               "achieves here; the exercise asks how often the Wald interval holds the true share: "
                               "simulate it with awareness.wald_interval."),
-                      Mistake(lambda e: 0.95, "0.95 is what the interval promises; the exercise asks how often it "
-                                              "really holds the true share: simulate it."),
                       Mistake(_AS_PERCENT, PERCENT_HINT),),
         ),
         Exercise(
