@@ -96,12 +96,14 @@ release: offline
 html-nosolutions: setup
 	SURVLAB_HIDE_SOLUTIONS=1 $(JB) build . $(BUILD_FLAGS) --path-output _build/nosolutions
 
-# pytest-xdist on every core; tests sharing the executed book run on one worker (tests/conftest.py).
+# pytest-xdist on every core (tests sharing the executed book run on one worker), then the
+# grader's tests in one process: they share a port, /tmp canaries and cgroups (tests/conftest.py).
 test: setup
-	$(BIN)/pytest -q -n auto --dist loadgroup
+	$(BIN)/pytest -q -n auto --dist loadgroup -m "not grader"
+	$(BIN)/pytest -q -m grader
 
 test-fast: setup
-	$(BIN)/pytest -q -n auto --dist loadgroup -m "not build" --ignore=tests/test_book.py --ignore=tests/test_pdf.py --ignore=tests/test_browser.py
+	$(BIN)/pytest -q -n auto --dist loadgroup -m "not build and not grader" --ignore=tests/test_book.py --ignore=tests/test_pdf.py --ignore=tests/test_browser.py
 
 lock:
 	rm -rf /tmp/under-watch-lock && $(PYTHON) -m venv /tmp/under-watch-lock
