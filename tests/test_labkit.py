@@ -9,6 +9,7 @@ machine has that Python, the Linux kit is installed for real with its own instal
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -109,6 +110,27 @@ def test_kit_completion_follows_the_targets_markers(tmp_path):
         linux.resolve(roots)
 
 
+def test_a_failed_kit_build_keeps_the_previous_kit_and_leaves_no_half_kit(tmp_path, monkeypatch):
+    """A download that fails halfway (the network, PyPI) must not leave a half-made kit under
+    the kit's name, nor remove the one a previous build made."""
+    (tmp_path / "wheel").mkdir()
+    wheel = _fake_wheel(tmp_path / "wheel", "survlab", labkit.student_version(), [])
+    name = f"under-watch-labkit-{labkit.student_version()}-linux-x86_64"
+    old = tmp_path / "out" / name
+    old.mkdir(parents=True)
+    (old / "README.txt").write_text("the previous kit")
+
+    def network_down(self, pins, log):
+        (self.folder / "half-a-download.whl").write_bytes(b"partial")
+        raise labkit.KitError("pip download failed: network unreachable")
+
+    monkeypatch.setattr(labkit.Wheelhouse, "fetch", network_down)
+    with pytest.raises(labkit.KitError, match="network unreachable"):
+        labkit.build_kit("linux-x86_64", wheel, [], tmp_path / "out")
+    assert (old / "README.txt").read_text() == "the previous kit"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [name, f"{name}.log"]
+
+
 def test_install_scripts_install_offline_with_the_pythons_own_constraints():
     for windows in (False, True):
         scripts = labkit._scripts("survlab-9-py3-none-any.whl", windows)
@@ -173,12 +195,15 @@ def linux_kit(executed_cache) -> Path:
                          ).hexdigest()[:16] + labkit.source_digest()
     stamp = KIT_CACHE / ".key"
     name = f"under-watch-labkit-{labkit.student_version()}-{SYSTEM}"
-    if not (stamp.is_file() and stamp.read_text() == key and (KIT_CACHE / f"{name}.zip").is_file()):
-        shutil.rmtree(KIT_CACHE, ignore_errors=True)
-        started = time.perf_counter()
-        labkit.build_kits([SYSTEM], KIT_CACHE, executed_cache)  # the run's executed notebooks: figures kept
-        print(f"built {name} in {time.perf_counter() - started:.0f} s")
-        stamp.write_text(key)
+    KIT_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    with open(KIT_CACHE.with_name(KIT_CACHE.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time (another pytest may share _build/)
+        if not (stamp.is_file() and stamp.read_text() == key and (KIT_CACHE / f"{name}.zip").is_file()):
+            shutil.rmtree(KIT_CACHE, ignore_errors=True)
+            started = time.perf_counter()
+            labkit.build_kits([SYSTEM], KIT_CACHE, executed_cache)  # the run's executed notebooks: figures kept
+            print(f"built {name} in {time.perf_counter() - started:.0f} s")
+            stamp.write_text(key)
     return KIT_CACHE / name
 
 
@@ -311,15 +336,23 @@ def every_kit() -> Path:
                                                            labkit.STUDENT_SOURCE / "pyproject.toml"])
                          + labkit.student_version().encode()).hexdigest()[:16]
     stamp = ALL_KITS / ".key"
-    if not (stamp.is_file() and stamp.read_text() == key):
-        shutil.rmtree(ALL_KITS, ignore_errors=True)
-        ALL_KITS.mkdir(parents=True)
-        wheel = labkit.build_wheel(labkit.WHEEL_CACHE)
-        for name in labkit.PLATFORMS:
-            started = time.perf_counter()
-            labkit.build_kit(name, wheel, [], ALL_KITS)
-            print(f"built the {name} kit in {time.perf_counter() - started:.0f} s")
-        stamp.write_text(key)
+    ALL_KITS.parent.mkdir(parents=True, exist_ok=True)
+    # One builder at a time (another pytest process may share _build/), into a folder of its
+    # own that replaces the old one only when every kit is made.
+    with open(ALL_KITS.with_name("labkit-test-all.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (stamp.is_file() and stamp.read_text() == key):
+            building = ALL_KITS.with_name(f"labkit-test-all.{os.getpid()}")
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            wheel = labkit.build_wheel(labkit.WHEEL_CACHE)
+            for name in labkit.PLATFORMS:
+                started = time.perf_counter()
+                labkit.build_kit(name, wheel, [], building)
+                print(f"built the {name} kit in {time.perf_counter() - started:.0f} s")
+            (building / ".key").write_text(key)
+            shutil.rmtree(ALL_KITS, ignore_errors=True)
+            building.rename(ALL_KITS)
     return ALL_KITS
 
 

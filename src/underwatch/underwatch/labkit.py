@@ -413,48 +413,63 @@ def build_kit(platform_name: str, wheel: Path, notebooks: list[Path], out_dir: s
     out_dir = Path(out_dir)
     version = student_version()
     name = f"under-watch-labkit-{version}-{platform.name}"
-    folder = out_dir / name
-    if folder.exists():
-        shutil.rmtree(folder)
-    house_dir = folder / "wheelhouse"
-    house_dir.mkdir(parents=True)
-    shutil.copy2(wheel, folder / wheel.name)
-    pins = read_lock(lock)
-    roots = wheel_requirements(wheel) + [Requirement(r) for r in EXTRA_REQUIREMENTS]
-    chosen: dict[str, dict[str, tuple[Version, Path]]] = {}
-    departures: dict[str, dict[str, str]] = {}
-    with open(out_dir / f"{name}.log", "w", encoding="utf-8") as log:
-        for python in PYTHON_VERSIONS:
-            house = Wheelhouse(house_dir, platform, pins, python)
-            house.fetch({canonicalize_name(r.name): pins.get(canonicalize_name(r.name)) for r in roots} | dict(pins),
-                        log)
-            chosen[python] = house.complete(roots, log)
-            departures[python] = house.departures
-    keep = {path for wheels in chosen.values() for _, path in wheels.values()}
-    for path in house_dir.glob("*.whl"):
-        if path not in keep:
-            path.unlink()
-    for python, wheels in chosen.items():
-        (house_dir / constraints_name(python)).write_text(
-            f"# What install.sh / install.bat installs on Python {python} (see MANIFEST.txt).\n"
-            + "".join(f"{n}=={v}\n" for n, (v, _) in sorted(wheels.items())), encoding="utf-8")
-    (folder / "notebooks").mkdir()
-    for nb in notebooks:
-        shutil.copy2(nb, folder / "notebooks" / nb.name)
-    for script, text in _scripts(wheel.name, platform.windows).items():
-        (folder / script).write_text(text, encoding="utf-8", newline="")
-        (folder / script).chmod(0o755)
-    (folder / "README.txt").write_text(_readme(platform, wheel.name, version), encoding="utf-8", newline="")
-    (folder / "MANIFEST.txt").write_text(_manifest(platform, wheel.name, version, chosen, departures, lock,
-                                                   len(keep)), encoding="utf-8")
+    final = out_dir / name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Assembled in a folder of its own and renamed at the end: a failed or concurrent build
+    # never leaves half a kit under the final name.
+    folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out_dir))
+    folder.chmod(0o755)
+    try:
+        house_dir = folder / "wheelhouse"
+        house_dir.mkdir()
+        shutil.copy2(wheel, folder / wheel.name)
+        pins = read_lock(lock)
+        roots = wheel_requirements(wheel) + [Requirement(r) for r in EXTRA_REQUIREMENTS]
+        chosen: dict[str, dict[str, tuple[Version, Path]]] = {}
+        departures: dict[str, dict[str, str]] = {}
+        with open(out_dir / f"{name}.log", "w", encoding="utf-8") as log:
+            for python in PYTHON_VERSIONS:
+                house = Wheelhouse(house_dir, platform, pins, python)
+                house.fetch({canonicalize_name(r.name): pins.get(canonicalize_name(r.name)) for r in roots} | dict(pins),
+                            log)
+                chosen[python] = house.complete(roots, log)
+                departures[python] = house.departures
+        keep = {path for wheels in chosen.values() for _, path in wheels.values()}
+        for path in house_dir.glob("*.whl"):
+            if path not in keep:
+                path.unlink()
+        for python, wheels in chosen.items():
+            (house_dir / constraints_name(python)).write_text(
+                f"# What install.sh / install.bat installs on Python {python} (see MANIFEST.txt).\n"
+                + "".join(f"{n}=={v}\n" for n, (v, _) in sorted(wheels.items())), encoding="utf-8")
+        (folder / "notebooks").mkdir()
+        for nb in notebooks:
+            shutil.copy2(nb, folder / "notebooks" / nb.name)
+        for script, text in _scripts(wheel.name, platform.windows).items():
+            (folder / script).write_text(text, encoding="utf-8", newline="")
+            (folder / script).chmod(0o755)
+        (folder / "README.txt").write_text(_readme(platform, wheel.name, version), encoding="utf-8", newline="")
+        (folder / "MANIFEST.txt").write_text(_manifest(platform, wheel.name, version, chosen, departures, lock,
+                                                       len(keep)), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if final.exists():
+        shutil.rmtree(final)
+    folder = folder.rename(final)
     zip_path = out_dir / f"{name}.zip"
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                info = zipfile.ZipInfo.from_file(path, f"{name}/{path.relative_to(folder).as_posix()}")
-                info.compress_type = zipfile.ZIP_STORED if path.suffix == ".whl" else zipfile.ZIP_DEFLATED
-                with open(path, "rb") as src:
-                    zf.writestr(info, src.read())
+    partial_zip = out_dir / f".{name}-{os.getpid()}.zip"
+    try:
+        with zipfile.ZipFile(partial_zip, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    info = zipfile.ZipInfo.from_file(path, f"{name}/{path.relative_to(folder).as_posix()}")
+                    info.compress_type = zipfile.ZIP_STORED if path.suffix == ".whl" else zipfile.ZIP_DEFLATED
+                    with open(path, "rb") as src:
+                        zf.writestr(info, src.read())
+        partial_zip.replace(zip_path)
+    finally:
+        partial_zip.unlink(missing_ok=True)
     return zip_path
 
 
