@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
+from . import i18n
+
 # Okabe and Ito's palette, distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
@@ -21,6 +23,8 @@ def use() -> None:
         "font.size": 11,
         "axes.titlesize": 12,
         "legend.frameon": False,
+        # Korean text needs a Korean font; its Latin letters and digits match the rest.
+        "font.family": ["Noto Sans CJK KR", "DejaVu Sans"] if i18n.language() == "ko" else ["sans-serif"],
     })
 
 

@@ -1,0 +1,90 @@
+"""The language the labs speak: figure text, printed tables, check messages and hints.
+
+English is written in the code. Another language's text comes from catalogs, one JSON
+file per part of the library in ``survlab/locale/<code>/`` (English text -> translation),
+looked up when the text is shown, so a language set after import still applies.
+
+The Korean book runs its notebooks with ``SURVLAB_LANG=ko``; a Korean student edition
+records its language in its first cell (``survlab.i18n.set_language("ko")``).
+
+Text with values in it is translated before the values go in::
+
+    ax.set_title(_("threshold {t:g}: FMR {fmr:.2%}").format(t=t, fmr=fmr))
+"""
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from importlib import resources
+
+SOURCE = "en"
+LANGUAGES = {"en": "English", "ko": "한국어"}
+ENVIRONMENT = "SURVLAB_LANG"
+
+_current: str | None = None
+
+
+class CatalogError(ValueError):
+    """A catalog that cannot be used; the message names the file."""
+
+
+def _checked(code: str, where: str) -> str:
+    if code not in LANGUAGES:
+        raise ValueError(f"{where}: survlab has no language {code!r}; it speaks {', '.join(sorted(LANGUAGES))}")
+    return code
+
+
+def language() -> str:
+    """The language in use: set_language's, else ``SURVLAB_LANG``'s, else English."""
+    global _current
+    if _current is None:
+        _current = _checked(os.environ.get(ENVIRONMENT, "").strip() or SOURCE, ENVIRONMENT)
+    return _current
+
+
+def set_language(code: str) -> None:
+    """Speak ``code`` from now on (figures drawn after this use its fonts)."""
+    global _current
+    _current = _checked(code, "set_language")
+    from . import style
+
+    style.use()
+
+
+@cache
+def catalog(code: str) -> dict[str, str]:
+    """Every translation into ``code``, from all its catalog files."""
+    if code == SOURCE:
+        return {}
+    merged: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    folder = resources.files("survlab") / "locale" / code
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
+    for entry in files:
+        where = f"survlab/locale/{code}/{entry.name}"
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise CatalogError(f"{where}: not valid JSON ({error})") from None
+        if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+            raise CatalogError(f"{where}: must be one JSON object of English text -> translated text")
+        for english, translated in data.items():
+            if english in merged and merged[english] != translated:
+                raise CatalogError(f"{where}: {english!r} is translated differently in {origin[english]}")
+            merged[english], origin[english] = translated, where
+    return merged
+
+
+def _(text: str) -> str:
+    """``text`` in the language in use (the English itself where no translation exists)."""
+    code = language()
+    if code == SOURCE:
+        return text
+    return catalog(code).get(text, text)
+
+
+def missing(texts, code: str) -> list[str]:
+    """Of ``texts``, those that ``code``'s catalogs do not translate."""
+    table = catalog(code)
+    return [t for t in texts if t not in table]
