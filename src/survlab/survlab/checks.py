@@ -14,6 +14,8 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
+from .i18n import _
+
 BLANK = None  # what a student edition puts in every answer variable
 
 CORRECT, BLANK_STATUS, WRONG, UNCHECKED = "correct", "blank", "wrong", "unchecked"
@@ -69,24 +71,27 @@ class Number:
     def tolerance(self) -> str:
         """What this check accepts, said with every answer: "accepted within 2% of the expected value"."""
         if not self.rtol and not self.atol:
-            return "accepted only when equal to the expected value"
-        parts = [f"within {self.rtol * 100:g}% of the expected value"] if self.rtol else []
-        if self.atol:
-            parts.append(f"within {self.atol:g} of it")
-        return "accepted " + ", or ".join(parts)
+            return _("accepted only when equal to the expected value")
+        if self.rtol and self.atol:
+            return _("accepted within {percent:g}% of the expected value, or within {atol:g} of it").format(
+                percent=self.rtol * 100, atol=self.atol)
+        if self.rtol:
+            return _("accepted within {percent:g}% of the expected value").format(percent=self.rtol * 100)
+        return _("accepted within {atol:g} of the expected value").format(atol=self.atol)
 
     def describe(self) -> str:
-        return f"a number, {self.tolerance()}"
+        return _("a number, {tolerance}").format(tolerance=self.tolerance())
 
     def coerce(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             # NumPy scalars register as numbers.Real; 0-d arrays expose .item()
             if hasattr(value, "item") and getattr(value, "shape", None) == ():
                 return self.coerce(value.item())
-            raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+            raise TypeError(_("expected a number, got {type} {value}").format(type=type(value).__name__,
+                                                                               value=repr(value)))
         number = float(value)
         if not math.isfinite(number):
-            raise TypeError(f"expected a finite number, got {value!r}")
+            raise TypeError(_("expected a finite number, got {value}").format(value=repr(value)))
         return number
 
     def matches(self, answer: Any, expected: Any) -> bool:
@@ -100,15 +105,15 @@ class WholeNumber(Number):
     rtol: float = 0.0
 
     def tolerance(self) -> str:
-        return "accepted only as the exact whole number"
+        return _("accepted only as the exact whole number")
 
     def describe(self) -> str:
-        return "a whole number"
+        return _("a whole number")
 
     def matches(self, answer: Any, expected: Any) -> bool:
         number = self.coerce(answer)
         if not number.is_integer():
-            raise TypeError(f"expected a whole number, got {answer!r}")
+            raise TypeError(_("expected a whole number, got {answer}").format(answer=repr(answer)))
         return number == float(expected)
 
 
@@ -119,18 +124,20 @@ class Choice:
     options: Sequence[str]
 
     def tolerance(self) -> str:
-        return "accepted as the exact option, in capitals or not"
+        return _("accepted as the exact option, in capitals or not")
 
     def describe(self) -> str:
-        return "one of: " + ", ".join(repr(o) for o in self.options)
+        return _("one of: {options}").format(options=", ".join(repr(o) for o in self.options))
 
     def coerce(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise TypeError(f"expected text, one of {list(self.options)}, got {type(value).__name__}")
+            raise TypeError(_("expected text, one of {options}, got {type}").format(options=list(self.options),
+                                                                                     type=type(value).__name__))
         text = value.strip().lower()
         allowed = {o.lower() for o in self.options}
         if text not in allowed:
-            raise TypeError(f"{value!r} is not one of the options {list(self.options)}")
+            raise TypeError(_("{value} is not one of the options {options}").format(value=repr(value),
+                                                                                     options=list(self.options)))
         return text
 
     def matches(self, answer: Any, expected: Any) -> bool:
@@ -165,12 +172,13 @@ class Result:
         return self.status == CORRECT
 
     def __str__(self) -> str:
-        mark = {CORRECT: "Correct", BLANK_STATUS: "Not answered yet", WRONG: "Not yet",
-                UNCHECKED: "Checked by the grader"}[self.status]
+        mark = {CORRECT: _("Correct"), BLANK_STATUS: _("Not answered yet"), WRONG: _("Not yet"),
+                UNCHECKED: _("Checked by the grader")}[self.status]
         said = f"[{self.exercise}] {mark}: {self.message}"
         if not self.tolerance:
             return said
-        return f"{said} ({'answer ' if self.status == CORRECT else 'answers are '}{self.tolerance})"
+        with_tolerance = _("answer {tolerance}") if self.status == CORRECT else _("answers are {tolerance}")
+        return f"{said} ({with_tolerance.format(tolerance=self.tolerance)})"
 
     def __repr__(self) -> str:  # shown as a cell's plain-text output
         return str(self)
@@ -190,23 +198,26 @@ def judge(exercise: Exercise, answer: Any) -> Result:
     tolerance = exercise.kind.tolerance()
     if answer is BLANK or answer is Ellipsis:
         return Result(exercise.name, BLANK_STATUS,
-                      f"put your answer in `{exercise.name}` (replace None) and run this cell again.", tolerance)
+                      _("put your answer in `{name}` (replace None) and run this cell again.").format(
+                          name=exercise.name), tolerance)
     try:
         expected = exercise.expected_value()
     except AnswerKeyUnavailable:
-        return Result(exercise.name, UNCHECKED, "the answer key is not available while a notebook is graded.")
+        return Result(exercise.name, UNCHECKED, _("the answer key is not available while a notebook is graded."))
     try:
         if exercise.kind.matches(answer, expected):
-            return Result(exercise.name, CORRECT, "well done.", tolerance)
+            return Result(exercise.name, CORRECT, _("well done."), tolerance)
     except TypeError as err:  # the message says what the answer should be, tolerance included
-        return Result(exercise.name, WRONG, f"{err}. The answer should be {exercise.kind.describe()}.")
+        return Result(exercise.name, WRONG, _("{problem}. The answer should be {kind}.").format(
+            problem=err, kind=exercise.kind.describe()))
     for mistake in exercise.mistakes:
         try:
             if exercise.kind.matches(answer, mistake.value(expected)):
-                return Result(exercise.name, WRONG, mistake.hint, tolerance)
+                return Result(exercise.name, WRONG, _(mistake.hint), tolerance)
         except (TypeError, ZeroDivisionError):
             continue
-    return Result(exercise.name, WRONG, exercise.hint or "check your working and try again.", tolerance)
+    return Result(exercise.name, WRONG, _(exercise.hint) if exercise.hint else _("check your working and try again."),
+                  tolerance)
 
 
 @dataclass(frozen=True)
@@ -269,4 +280,4 @@ def collect_answers(lab: Lab, namespace: dict[str, Any]) -> dict[str, Any]:
 def summary(results: Iterable[Result]) -> str:
     results = list(results)
     done = sum(r.correct for r in results)
-    return f"{done} of {len(results)} exercises correct"
+    return _("{done} of {total} exercises correct").format(done=done, total=len(results))

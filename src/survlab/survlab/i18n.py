@@ -57,12 +57,17 @@ def catalog(code: str) -> dict[str, str]:
     """Every translation into ``code``, from all its catalog files."""
     if code == SOURCE:
         return {}
+    return read_catalogs(resources.files("survlab") / "locale" / code, f"survlab/locale/{code}")
+
+
+def read_catalogs(folder, shown_as: str) -> dict[str, str]:
+    """The catalog files of one language merged; a bad file or a text translated two ways in
+    two files is an error naming the file."""
     merged: dict[str, str] = {}
     origin: dict[str, str] = {}
-    folder = resources.files("survlab") / "locale" / code
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
     for entry in files:
-        where = f"survlab/locale/{code}/{entry.name}"
+        where = f"{shown_as}/{entry.name}"
         try:
             data = json.loads(entry.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:

@@ -143,6 +143,43 @@ def code_cells(text: str) -> list[str]:
     return [m.group(0) for m in _CODE_CELL.finditer(text)]
 
 
+# In a code cell's options, the figure's alt text and caption are prose and are translated.
+_PROSE_OPTION = re.compile(r"^\s*:?(alt|caption):")
+
+
+def _cell_header_end(lines: list[str]) -> int:
+    """Index of the first code line of a code cell's lines (after the fence and its options)."""
+    if len(lines) > 1 and lines[1] == "---":
+        return lines.index("---", 2) + 1
+    end = 1
+    while end < len(lines) and lines[end].startswith(":"):
+        end += 1
+    return end
+
+
+def cell_code(cell: str) -> str:
+    """A code cell with its prose options (alt text, caption) left out: what must not differ."""
+    lines = cell.split("\n")
+    end = _cell_header_end(lines)
+    return "\n".join([lines[0], *(x for x in lines[1:end] if not _PROSE_OPTION.match(x)), *lines[end:]])
+
+
+def _cell_prose(cell: str) -> list[str]:
+    lines = cell.split("\n")
+    return [x for x in lines[1:_cell_header_end(lines)] if _PROSE_OPTION.match(x)]
+
+
+def _with_prose(english_cell: str, translated_cell: str) -> str:
+    """The English cell, with the translation's alt text and caption where it has them."""
+    prose = iter(_cell_prose(translated_cell))
+    lines = english_cell.split("\n")
+    end = _cell_header_end(lines)
+    if len(_cell_prose(english_cell)) != len(_cell_prose(translated_cell)):
+        return english_cell
+    return "\n".join([lines[0], *((next(prose) if _PROSE_OPTION.match(x) else x) for x in lines[1:end]),
+                      *lines[end:]])
+
+
 def _without_code(text: str) -> str:
     return _CODE_CELL.sub("", _FRONT.sub("", text, count=1))
 
@@ -158,7 +195,9 @@ def skeleton(text: str) -> dict[str, list]:
         else:
             t = _TARGET.match(inner)
             # {doc}`target` and {ref}`target` name their target; {term}`word` names the term itself.
-            roles.append((role, t.group("target") if t else (inner if role != "term" else inner.lower())))
+            target = t.group("target") if t else inner
+            # Sphinx matches glossary terms in lower case; {doc} and {ref} targets are exact.
+            roles.append((role, " ".join(target.split()).lower() if role == "term" else target))
     options = [(m.group("key"), m.group("value").strip()) for m in _OPTION.finditer(body)
                if m.group("key") not in TRANSLATED_OPTIONS]
     return {
@@ -181,6 +220,7 @@ def differences(english_text: str, translated_text: str, terms: dict[str, str] |
     if len(e_cells) != len(t_cells):
         problems.append(f"{len(t_cells)} code cells, the English page has {len(e_cells)}")
     for i, (a, b) in enumerate(zip(e_cells, t_cells), 1):
+        a, b = cell_code(a), cell_code(b)
         if a != b:
             line = next((x for x, y in zip(a.splitlines(), b.splitlines()) if x != y), "(length)")
             problems.append(f"code cell {i} differs from English (first differing English line: {line.strip()[:80]!r})")
@@ -214,7 +254,7 @@ def term_form_problems(translated_text: str, terms: dict[str, str]) -> list[str]
         if not t:
             problems.append(f"{m.group(0)}: give the English term as target: {{term}}`<Korean> <english>`")
             continue
-        target, shown = t.group("target").lower(), t.group("text")
+        target, shown = " ".join(t.group("target").split()).lower(), t.group("text")
         if target not in lower:
             problems.append(f"{m.group(0)}: {target!r} is not a glossary term")
         elif not shown.startswith(lower[target]):
@@ -236,11 +276,12 @@ def read_terms(language: str, root: Path = ROOT) -> dict[str, str]:
 
 
 def sync_code(english_text: str, translated_text: str) -> str:
-    """The translation with its code cells and front matter replaced by the English page's
-    (same count and order required: a changed number of cells needs a translator)."""
+    """The translation with its code cells and front matter replaced by the English page's,
+    keeping its own figure alt text and captions (same count and order of cells required: a
+    changed number of cells needs a translator)."""
     e_cells, t_cells = code_cells(english_text), code_cells(translated_text)
     if len(e_cells) != len(t_cells):
         raise ValueError(f"{len(t_cells)} code cells against English {len(e_cells)}: a translator must add or remove them")
-    cells = iter(e_cells)
-    text = _CODE_CELL.sub(lambda m: next(cells), translated_text)
+    cells = iter(zip(e_cells, t_cells))
+    text = _CODE_CELL.sub(lambda m: _with_prose(*next(cells)), translated_text)
     return front_matter(english_text) + text[len(front_matter(text)):]
