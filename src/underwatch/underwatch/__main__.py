@@ -1,5 +1,6 @@
 """Command line: `python -m underwatch grade ...`, `merge`, `execute`, `values`, `report`, `written`, `export`, `editions`, `bundle`,
-`links`, `wheel`, `labkit`, `release`."""
+`links`, `wheel`, `labkit`, `release`,
+`translated`."""
 from __future__ import annotations
 
 import argparse
@@ -92,7 +93,26 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("--tag", help="check that this tag (e.g. v0.3.0) names the course's version, and stop")
     rel.add_argument("--list", action="store_true", help="print the assets' names and where the build leaves them")
 
+    tb = sub.add_parser("translated", help="build a translated edition (ko): its source staged in _build/<lang>/source, "
+                                           "notebooks executed in the language into its own cache, then Jupyter Book")
+    tb.add_argument("language", choices=["ko"])
+    tb.add_argument("--builder", default="html", choices=["html", "pdflatex"])
+    tb.add_argument("--status", action="store_true", help="only print each page's translation status")
+    tb.add_argument("--stamp", nargs="+", metavar="PAGE", help="record that these English pages' translations "
+                                                               "are up to date with the English text now")
+
     args = parser.parse_args(argv)
+    if args.command == "translated":
+        from . import translated_book, translations
+
+        if args.stamp:
+            translations.stamp(args.language, args.stamp)
+            return 0
+        if args.status:
+            for page in translations.status(args.language):
+                print(f"{page.status:12} {page.english}")
+            return 0
+        return translated_book.build(args.language, args.builder).returncode
     if args.command == "execute":
         from . import execute
 

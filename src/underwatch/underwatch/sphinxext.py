@@ -215,6 +215,34 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = kept
 
 
+# The editions in other languages, and where each one's site sits relative to this one's root.
+EDITIONS = {"en": {"label": "English", "root": ""}, "ko": {"label": "한국어", "root": "ko/"}}
+
+
+def _other_editions(app) -> list[str]:
+    wanted = [c.strip() for c in app.config.underwatch_translations.split(",") if c.strip()]
+    return [c for c in wanted if c in EDITIONS and c != app.config.underwatch_language]
+
+
+def add_language_switch(app, pagename, templatename, context, doctree):
+    """A link on every page to the same page in each other language's edition (built with it:
+    ``underwatch_translations``), and the matching ``<link rel="alternate" hreflang>``."""
+    if not _html(app) or doctree is None:
+        return
+    here = EDITIONS[app.config.underwatch_language]["root"]
+    to_site_root = "../" * (pagename.count("/") + here.count("/"))
+    links, tags = [], []
+    for code in _other_editions(app):
+        href = f"{to_site_root}{EDITIONS[code]['root']}{pagename}.html"
+        links.append(f'<a href="{href}" hreflang="{code}" lang="{code}">{EDITIONS[code]["label"]}</a>')
+        tags.append(f'<link rel="alternate" hreflang="{code}" href="{href}">')
+    if links:
+        label = "다른 언어" if app.config.underwatch_language == "ko" else "Other languages"
+        context["body"] = (f'<nav class="uw-language" aria-label="{label}">{" · ".join(links)}</nav>\n'
+                           + context.get("body", ""))
+        context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
+
+
 def set_course_version(app, config):
     """The course's version, date, licence and citation from their single sources."""
     version = release.course_version()
@@ -251,6 +279,10 @@ def setup(app):
     app.connect("config-inited", set_course_version)
     app.add_config_value("survlab_hide_solutions", os.environ.get("SURVLAB_HIDE_SOLUTIONS") == "1", "env")
     app.add_config_value("underwatch_labkit_dir", os.environ.get("UNDERWATCH_LABKIT_DIR", ""), "")
+    app.add_config_value("underwatch_language", "en", "html")  # the translated book sets its own
+    # Editions built into the same site (make html builds both): "ko" here, "en" in the Korean book.
+    app.add_config_value("underwatch_translations", os.environ.get("UNDERWATCH_TRANSLATIONS", ""), "html")
+    app.connect("html-page-context", add_language_switch)
     app.add_directive("underwatch-downloads", DownloadsDirective)
     app.connect("builder-inited", prepare_downloads)
     app.connect("env-get-outdated", reread_download_pages)

@@ -77,6 +77,7 @@ def english_pages(root: Path = ROOT) -> list[str]:
             walk(entry.get("chapters"))
 
     walk(toc.get("parts"))
+    walk(toc.get("chapters"))
     return [f + ".md" for f in files]
 
 
