@@ -46,7 +46,7 @@ LIB_HASH = $(shell cat $$(find src -name '*.py' | sort) | sha256sum | cut -c1-16
 cache-check:
 	@mkdir -p _build
 	@if [ "$$(cat _build/.library-hash 2>/dev/null)" != "$(LIB_HASH)" ]; then \
-	  rm -rf _build/.jupyter_cache; echo "$(LIB_HASH)" > _build/.library-hash; \
+	  rm -rf _build/.jupyter_cache _build/ko/_build/.jupyter_cache; echo "$(LIB_HASH)" > _build/.library-hash; \
 	  echo "library changed: labs will be executed again"; fi
 
 # The site's downloads list gives the sizes of the kits in _build/labkit (links to the release: UNDERWATCH_REPOSITORY).
@@ -55,23 +55,32 @@ KITS := UNDERWATCH_LABKIT_DIR=_build/labkit
 # (underwatch/execute.py); the build then only renders. `values` writes what the book says
 # (every glued value and answer key) to _build/book-values.json.
 EXECUTE := $(BIN)/python -m underwatch execute
+# The Korean book (underwatch/translated_book.py) is built from ko/ with its own execution
+# cache and sits in the site at ko/; every page links to the same page in the other language.
+TRANSLATED := $(BIN)/python -m underwatch translated
 html: setup cache-check
 	$(EXECUTE)
-	$(KITS) $(JB) build . $(BUILD_FLAGS)
+	UNDERWATCH_TRANSLATIONS=ko $(KITS) $(JB) build . $(BUILD_FLAGS)
 	$(BIN)/python -m underwatch values --out _build/book-values.json
+	$(KITS) $(TRANSLATED) ko
+	rm -rf _build/html/ko && cp -r _build/ko/_build/html _build/html/ko
 
 pdf: setup cache-check
-	rm -rf _build/latex   # a failed LaTeX run leaves "Nothing to do" behind
+	rm -rf _build/latex _build/ko/_build/latex   # a failed LaTeX run leaves "Nothing to do" behind
 	$(EXECUTE)
 	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
+	$(TRANSLATED) ko --builder pdflatex
 
 # The site links to the PDF at its root, so the PDF is copied in after both builds; the
 # kits are made after the site (their notebooks carry its figures), then the site is
 # built again (nothing changed but the downloads list: seconds) so that it gives their sizes.
 book: html pdf labkit
-	$(KITS) $(JB) build . $(BUILD_FLAGS)
+	UNDERWATCH_TRANSLATIONS=ko $(KITS) $(JB) build . $(BUILD_FLAGS)
+	$(KITS) $(TRANSLATED) ko
+	rm -rf _build/html/ko && cp -r _build/ko/_build/html _build/html/ko
 	cp _build/latex/under-watch.pdf _build/html/under-watch.pdf
-	@echo "site: _build/html/index.html   PDF: _build/html/under-watch.pdf"
+	cp _build/ko/_build/latex/under-watch-ko.pdf _build/html/ko/under-watch-ko.pdf
+	@echo "site: _build/html/index.html (Korean: ko/index.html)   PDF: _build/html/under-watch.pdf, ko/under-watch-ko.pdf"
 
 editions: html
 	$(BIN)/python -m underwatch editions

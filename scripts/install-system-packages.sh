@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# System packages the PDF, the PDF tests, the browser tests and the grader's sandbox (bubblewrap) need.
+# System packages the PDFs (texlive-lang-korean: xetexko for the Korean one), the PDF tests, the browser tests and the grader's sandbox (bubblewrap) need.
 # Skipped when they are present.
 set -euo pipefail
 PACKAGES=(texlive-latex-extra texlive-xetex texlive-fonts-recommended latexmk xindy
-          fonts-freefont-otf fonts-noto-cjk poppler-utils chromium bubblewrap)
+          texlive-lang-korean fonts-freefont-otf fonts-noto-cjk poppler-utils chromium bubblewrap)
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
   # Not Debian: accept a by-hand install if the tools and fonts are there.

@@ -41,8 +41,8 @@ def _close_figures():
     plt.close("all")
 
 
-def build_book(out: Path, builder: str = "html", book: Path = ROOT, cache: Path | None = None
-               ) -> subprocess.CompletedProcess:
+def build_book(out: Path, builder: str = "html", book: Path = ROOT, cache: Path | None = None,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Build through the CLI, as CI does: every page, warnings are errors.
 
     With ``cache``, the build starts from a copy of that execution cache (notebooks executed
@@ -52,7 +52,8 @@ def build_book(out: Path, builder: str = "html", book: Path = ROOT, cache: Path 
         shutil.copytree(cache, out / "_build" / ".jupyter_cache", dirs_exist_ok=True)
     cmd = [str(JUPYTER_BOOK), "build", str(book), "--all", "-W", "-n", "--keep-going",
            "--path-output", str(out), "--builder", builder]
-    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+    return subprocess.run(cmd, capture_output=True, text=True,
+                          env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", **(env or {})})
 
 
 # Tests that share the executed book (the site, the PDF, the browser, the kit) run on one
@@ -93,7 +94,7 @@ def executed_cache(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def html_build(tmp_path_factory, executed_cache):
     out = tmp_path_factory.mktemp("book")
-    result = build_book(out, "html", cache=executed_cache)
+    result = build_book(out, "html", cache=executed_cache, env={"UNDERWATCH_TRANSLATIONS": "ko"})
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     assert "Executing notebook" not in result.stdout, "the build executed a notebook the cache should have held"
     return out / "_build" / "html", result
@@ -106,6 +107,51 @@ def pdf_build(tmp_path_factory, executed_cache):
     out = tmp_path_factory.mktemp("pdf")
     result = build_book(out, "pdflatex", cache=executed_cache)
     assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return out / "_build" / "latex", result
+
+
+def _other_machine_env() -> dict[str, str]:
+    import kernels
+
+    other = kernels.other_machines()
+    disabled = other.get("widest off") or other.get("baseline only", "")
+    return {"NPY_DISABLE_CPU_FEATURES": disabled} if disabled else {}
+
+
+@pytest.fixture(scope="session")
+def korean_executed_cache(tmp_path_factory) -> Path:
+    """The Korean book's notebooks executed once (SURVLAB_LANG=ko, other numpy kernels as above)."""
+    from underwatch import translated_book
+
+    out = tmp_path_factory.mktemp("ko-executed")
+    source = translated_book.stage("ko", out=out / "source")
+    outcomes = translated_book.execute_into(source, out, {"SURVLAB_LANG": "ko", **_other_machine_env()})
+    failed = [f"{o.path.relative_to(source)}: {o.error}" for o in outcomes if o.error]
+    assert not failed, "Korean notebooks failed:\n" + "\n".join(failed)
+    return out / "_build" / ".jupyter_cache"
+
+
+def _korean_build(tmp_path_factory, cache: Path, builder: str):
+    from underwatch import translated_book
+
+    out = tmp_path_factory.mktemp(f"ko-{builder}")
+    shutil.copytree(cache, out / "_build" / ".jupyter_cache")
+    result = translated_book.build("ko", builder, out=out, env=_other_machine_env(), log=lambda *_: None,
+                                   capture=True)
+    assert result.returncode == 0, f"Korean {builder} build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def korean_html_build(tmp_path_factory, korean_executed_cache):
+    out, result = _korean_build(tmp_path_factory, korean_executed_cache, "html")
+    assert "Executing notebook" not in result.stdout, "the Korean build executed a notebook its cache should hold"
+    return out / "_build" / "html", result
+
+
+@pytest.fixture(scope="session")
+def korean_pdf_build(tmp_path_factory, korean_executed_cache):
+    out, result = _korean_build(tmp_path_factory, korean_executed_cache, "pdflatex")
     return out / "_build" / "latex", result
 
 

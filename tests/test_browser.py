@@ -508,11 +508,15 @@ def test_screenshots_desktop_and_phone(browser, server, out_dir):
 # ---------------------------------------------------------------- 7-8. the offline bundle and the links
 
 @pytest.fixture(scope="module")
-def published_site(site, pdf_build, tmp_path_factory) -> Path:
-    """The site as `make book` publishes it: the HTML with the PDF at its root."""
+def published_site(site, pdf_build, korean_html_build, korean_pdf_build, tmp_path_factory) -> Path:
+    """The site as `make book` publishes it: the HTML with the PDF at its root, the Korean
+    site in ko/ with its PDF."""
     published = tmp_path_factory.mktemp("published") / "html"
-    shutil.copytree(site, published, ignore=shutil.ignore_patterns(".doctrees", ".buildinfo"))
+    ignore = shutil.ignore_patterns(".doctrees", ".buildinfo")
+    shutil.copytree(site, published, ignore=ignore)
     shutil.copy2(pdf_build[0] / "under-watch.pdf", published / "under-watch.pdf")
+    shutil.copytree(korean_html_build[0], published / "ko", ignore=ignore)
+    shutil.copy2(korean_pdf_build[0] / "under-watch-ko.pdf", published / "ko" / "under-watch-ko.pdf")
     return published
 
 

@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 import survlab
+from conftest import NOTEBOOKS
 from underwatch import editions
 
 LAB = textwrap.dedent('''\
@@ -72,7 +73,7 @@ def test_student_edition_blanks_answers_and_drops_solutions(source):
     assert "people_per_camera = None  # replace None with your answer" in text
     assert "3_000_000 / 15_000" not in text and "secret explanation" not in text
     assert student.metadata["survlab"] == {"lab": "getting-started", "edition": "student",
-                                           "version": survlab.__version__}
+                                           "version": survlab.__version__, "language": "en"}
 
 
 def test_student_edition_keeps_figures_but_clears_check_outputs(source):
@@ -160,6 +161,43 @@ def test_environment_check_says_what_to_run_in_one_line(tmp_path, found, expecte
     assert out.count("\n") == 1 and out.startswith(expected), out
     if found != "1.2.3":
         assert "pip install survlab-1.2.3-py3-none-any.whl" in out and "restart the kernel" in out
+
+
+@pytest.mark.parametrize("found, expected", [
+    (None, "survlab이 설치되어 있지 않습니다"), ("0.0.1", "이 커널의 survlab은 0.0.1 버전입니다"),
+    ("1.2.3", "준비 완료: 이 실습을 만든 버전인 survlab 1.2.3입니다")])
+def test_the_korean_environment_check_says_it_in_korean_and_sets_the_language(tmp_path, found, expected):
+    cell = editions.env_check_cell("1.2.3", language="ko")
+    if found:  # a stand-in survlab whose set_language leaves a mark
+        (tmp_path / "survlab").mkdir()
+        (tmp_path / "survlab" / "__init__.py").write_text(f"__version__ = {found!r}\n")
+        (tmp_path / "survlab" / "i18n.py").write_text("def set_language(code):\n    print('language', code)\n")
+    out = _run_check(f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n" + cell.source, tmp_path, None)
+    assert out.splitlines()[-1].startswith(expected), out
+    if found == "1.2.3":
+        assert out.splitlines()[0] == "language ko"
+    else:
+        assert out.count("\n") == 1 and "pip install survlab-1.2.3-py3-none-any.whl" in out and "커널을 다시 시작" in out
+
+
+def test_a_korean_lab_makes_korean_editions_with_the_english_code():
+    english_source = NOTEBOOKS / "03-face-matching.md"
+    korean_source = NOTEBOOKS.parent / "ko" / "notebooks" / "03-face-matching.md"
+    english = editions.make_edition(editions.read_lab_source(english_source), student=True, source=english_source)
+    korean = editions.make_edition(editions.read_lab_source(korean_source), student=True, source=korean_source,
+                                   language="ko")
+    assert korean.metadata["survlab"]["language"] == "ko" and english.metadata["survlab"]["language"] == "en"
+    assert "set_language(\"ko\")" in korean.cells[0].source and "환경 확인" in korean.cells[0].source
+    code = [c.source for c in english.cells[1:] if c.cell_type == "code"]
+    assert [c.source for c in korean.cells[1:] if c.cell_type == "code"] == code
+    prose = "".join(c.source for c in korean.cells if c.cell_type == "markdown")
+    assert "얼굴" in prose and "threshold = " not in prose
+    instructor = editions.make_edition(editions.read_lab_source(korean_source), student=False, source=korean_source,
+                                       language="ko")
+    assert instructor.cells[0].metadata["tags"] == [editions.LANGUAGE_TAG]
+    with pytest.raises(editions.LabSourceError, match="no editions in language 'xx'"):
+        editions.make_edition(editions.read_lab_source(korean_source), student=True, source=korean_source,
+                              language="xx")
 
 
 def test_glued_values_are_written_into_the_edition_as_the_book_prints_them(source):

@@ -139,6 +139,16 @@ def test_sync_restores_english_code_and_keeps_translated_captions():
     assert translations.differences(english, synced) == []
 
 
+def test_a_caption_over_several_lines_is_prose_too():
+    english = ("```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: A long caption\n      that goes on\n"
+               "    name: fig-x\n---\nplot(1)\n```\n")
+    korean = "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: 긴 캡션\n    name: fig-x\n---\nplot(1)\n```\n"
+    assert translations.differences(english, korean) == []
+    assert translations.sync_code(english, korean) == korean
+    renamed = korean.replace("name: fig-x", "name: fig-y")
+    assert any("code cell 1 differs" in p for p in translations.differences(english, renamed))
+
+
 # ------------------------------------------------------------------ the library speaks Korean
 
 SURVLAB = ROOT / "src" / "survlab" / "survlab"

@@ -90,6 +90,18 @@ def test_student_edition_keeps_only_the_written_tags():
     assert written.collect(nb) == {"reflection-1": "", "reflection-2": ""}  # the placeholder is a blank answer
 
 
+@pytest.mark.parametrize("lab", sorted(p.name for p in (NOTEBOOKS.parent / "ko" / "notebooks").glob("*.md")))
+def test_a_korean_student_editions_untouched_answer_cells_are_blank(lab):
+    """The Korean labs' answer cells (heading and placeholder in Korean) count as blank until written in."""
+    source = NOTEBOOKS.parent / "ko" / "notebooks" / lab
+    nb = editions.make_edition(editions.read_lab_source(source), student=True, source=source)
+    answers = written.collect(nb)
+    english = written.collect(editions.make_edition(editions.read_lab_source(NOTEBOOKS / lab), student=True,
+                                                    source=NOTEBOOKS / lab))
+    assert set(answers) == set(english) and answers, lab
+    assert all(text == "" for text in answers.values()), {k: v[:60] for k, v in answers.items() if v}
+
+
 def test_collect_reads_only_well_formed_tags_and_bounds_the_text():
     nb = {"cells": [
         {"cell_type": "markdown", "metadata": {"tags": ["written:ok-1"]}, "source": ["**Your answer x.**\n", "hi"]},

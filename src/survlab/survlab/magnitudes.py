@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from .i18n import _
+
 SECONDS_PER_DAY = 86_400
 BITS_PER_BYTE = 8
 _UNITS = ("B", "kB", "MB", "GB", "TB", "PB", "EB")
@@ -53,15 +55,16 @@ def plot_scale(quantities: dict[str, float], ax=None, title: str = ""):
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.6 * len(quantities) + 1.2))
+        _fig, ax = plt.subplots(figsize=(7, 0.6 * len(quantities) + 1.2))
     labels = list(quantities)
     values = [quantities[k] for k in labels]
-    ax.barh(labels, values, color=style.PALETTE[0])
+    ax.barh(range(len(labels)), values, color=style.PALETTE[0])
+    ax.set_yticks(range(len(labels)), [_(label) for label in labels])
     ax.set_xscale("log")
     ax.invert_yaxis()
-    ax.set_xlabel("value (log scale: each grid line is ten times the last)")
+    ax.set_xlabel(_("value (log scale: each grid line is ten times the last)"))
     for y, v in enumerate(values):
         ax.annotate(f"{v:.3g}", (v, y), xytext=(4, 0), textcoords="offset points", va="center")
     if title:
-        ax.set_title(title)
+        ax.set_title(_(title))
     return ax

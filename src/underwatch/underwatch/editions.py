@@ -60,12 +60,34 @@ else:
 del _found"""
 ENV_CHECK_TAG = "environment-check"
 
+# The same check in Korean, which also sets the library's language (figures, check messages).
+ENV_CHECK_KO = """\
+# 환경 확인: 이 셀을 먼저 실행하십시오. "준비 완료"가 나오거나, 실행할 명령 하나를 알려 줍니다.
+try:
+    import survlab
+    _found = survlab.__version__
+except ImportError:
+    _found = None
+if _found != "{version}":
+    print(("survlab이 설치되어 있지 않습니다" if _found is None else f"이 커널의 survlab은 {{_found}} 버전입니다")
+          + ": 터미널에서, Jupyter를 시작하는 그 환경에서 "
+          + "`python -m pip install survlab-{version}-py3-none-any.whl`을 실행하고(강좌 사이트의 "
+          + "'이 강좌를 활용하는 방법', 내려받기에서 받을 수 있습니다) 커널을 다시 시작하십시오.")
+else:
+    import survlab.i18n
+    survlab.i18n.set_language("ko")
+    print("준비 완료: 이 실습을 만든 버전인 survlab {version}입니다. 그림과 채점 메시지는 한국어로 나옵니다.")
+del _found"""
+ENV_CHECKS = {"en": ENV_CHECK, "ko": ENV_CHECK_KO}
+# An instructor edition in another language sets the library's language in its first cell.
+LANGUAGE_TAG = "set-language"
 
-def env_check_cell(version: str = survlab.__version__) -> nbformat.NotebookNode:
+
+def env_check_cell(version: str = survlab.__version__, language: str = "en") -> nbformat.NotebookNode:
     """The environment check a student edition starts with, for one version of survlab."""
     from .licence import LICENSE_NOTE, LICENSE_SPDX
 
-    cell = nbformat.v4.new_code_cell(ENV_CHECK.format(version=version))
+    cell = nbformat.v4.new_code_cell(ENV_CHECKS[language].format(version=version))
     cell.metadata["tags"] = [ENV_CHECK_TAG]
     # What the notebook is and how it may be reused travels with it (CC BY asks for both).
     cell.metadata["under_watch"] = {"course": "Under Watch", "version": version,
@@ -228,8 +250,12 @@ def _clean_code_cell(cell):
     return new
 
 
-def make_edition(nb: nbformat.NotebookNode, *, student: bool, source: str | Path = "<notebook>") -> nbformat.NotebookNode:
-    """The student (blank answers) or instructor (solutions) edition of a lab notebook."""
+def make_edition(nb: nbformat.NotebookNode, *, student: bool, source: str | Path = "<notebook>",
+                 language: str = "en") -> nbformat.NotebookNode:
+    """The student (blank answers) or instructor (solutions) edition of a lab notebook, in the
+    language of its source (``ko`` for a page of ko/notebooks)."""
+    if language not in ENV_CHECKS:
+        raise LabSourceError(f"{source}: no editions in language {language!r}; there are {sorted(ENV_CHECKS)}")
     lab = labs.get(lab_id(nb, source))
     conv = _Converter(student, lab.answer_names, str(source), glued_in(nb))
     for cell in nb.cells:
@@ -240,12 +266,16 @@ def make_edition(nb: nbformat.NotebookNode, *, student: bool, source: str | Path
     if conv.in_solution:
         raise LabSourceError(f"{source}: a solution-start has no matching solution-end")
     out = nbformat.v4.new_notebook()
-    out.cells = ([env_check_cell()] if student else []) + conv.cells
+    first = [env_check_cell(language=language)] if student else []
+    if not student and language != "en":
+        first = [nbformat.v4.new_code_cell(f'import survlab.i18n\nsurvlab.i18n.set_language("{language}")',
+                                           metadata={"tags": [LANGUAGE_TAG]})]
+    out.cells = first + conv.cells
     out.metadata = {
         "kernelspec": nb.metadata.get("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}),
         "language_info": {"name": "python"},
         "survlab": {"lab": lab.id, "edition": "student" if student else "instructor",
-                    "version": survlab.__version__},
+                    "version": survlab.__version__, "language": language},
     }
     nbformat.validate(out)
     return out
@@ -278,7 +308,8 @@ def with_cached_outputs(nb: nbformat.NotebookNode, cache_path: str | Path | None
         return nb
 
 
-def write_editions(notebooks_dir: str | Path, out_dir: str | Path, cache_path: str | Path | None = None) -> dict[str, Path]:
+def write_editions(notebooks_dir: str | Path, out_dir: str | Path, cache_path: str | Path | None = None,
+                   language: str = "en") -> dict[str, Path]:
     """Student and instructor editions of every lab, plus one zip per edition; returns the zips."""
     import zipfile
 
@@ -290,9 +321,11 @@ def write_editions(notebooks_dir: str | Path, out_dir: str | Path, cache_path: s
         folder.mkdir(parents=True, exist_ok=True)
         for path in sources.values():
             nb = with_cached_outputs(read_lab_source(path), cache_path)
-            nbformat.write(make_edition(nb, student=edition == "student", source=path), folder / f"{path.stem}.ipynb")
-        zips[edition] = out_dir / f"under-watch-{edition}.zip"
+            nbformat.write(make_edition(nb, student=edition == "student", source=path, language=language),
+                           folder / f"{path.stem}.ipynb")
+        name = f"under-watch-{edition}" + ("" if language == "en" else f"-{language}")
+        zips[edition] = out_dir / f"{name}.zip"
         with zipfile.ZipFile(zips[edition], "w", zipfile.ZIP_DEFLATED) as zf:
             for file in sorted(folder.glob("*.ipynb")):
-                zf.write(file, f"under-watch-{edition}/{file.name}")
+                zf.write(file, f"{name}/{file.name}")
     return zips

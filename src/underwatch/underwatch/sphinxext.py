@@ -22,6 +22,7 @@ blank, figures kept) and write it where the theme's download button points.
 """
 from __future__ import annotations
 
+import logging as logging_std
 import os
 import shutil
 import zipfile
@@ -41,6 +42,11 @@ DOWNLOADS = "downloads"
 NOTEBOOKS_ZIP = "under-watch-student-notebooks.zip"
 STUDENT_REQUIREMENTS = "requirements-student.txt"  # the student lock, for pip install -c
 PDF = "under-watch.pdf"  # copied to the site's root by `make book`
+
+
+def pdf_name(language: str) -> str:
+    """The PDF at the root of an edition's site (the Korean one: under-watch-ko.pdf in ko/)."""
+    return PDF if language == "en" else f"under-watch-{language}.pdf"
 
 
 def _html(app) -> bool:
@@ -100,7 +106,7 @@ class DownloadsDirective(SphinxDirective):
         version = labkit.student_version()
         repository = self.env.app.config.underwatch_repository
         items = release.download_items(version, repository, _labkit_dir(self.env.app), DOWNLOADS, NOTEBOOKS_ZIP,
-                                       STUDENT_REQUIREMENTS, PDF)
+                                       STUDENT_REQUIREMENTS, pdf_name(self.env.app.config.underwatch_language))
         lines = ['<ul class="underwatch-downloads">']
         for item in items:
             href = item.href if item.where == release.ON_RELEASE else up + item.href
@@ -158,7 +164,8 @@ def add_student_download(app, pagename, templatename, context, doctree):
     if "survlab" not in nb.metadata:
         return
     cache = app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
-    student = editions.make_edition(editions.with_cached_outputs(nb, cache), student=True, source=source)
+    student = editions.make_edition(editions.with_cached_outputs(nb, cache), student=True, source=source,
+                                    language=app.config.underwatch_language)
     target = Path(app.outdir, "_sources", pagename + ".ipynb")
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(student, target)
@@ -274,7 +281,18 @@ def _latex_front_matter(version: str, date, citation: str) -> str:
             + "\\par\\endgroup\\clearpage\n")
 
 
+class _NoBabelForKorean(logging_std.Filter):
+    """Sphinx warns that Babel has no option for Korean and, by its own comment, changes nothing;
+    the Korean PDF sets xetexko and its fonts itself (ko/_config.yml). With -W that warning
+    would fail the build, so this one message, for this one language, is dropped."""
+
+    def filter(self, record) -> bool:
+        return not (record.getMessage() == "no Babel option known for language 'ko'")
+
+
 def setup(app):
+    for where in ("sphinx.sphinx.builders.latex", "sphinx.sphinx.writers.latex"):
+        logging_std.getLogger(where).addFilter(_NoBabelForKorean())
     app.add_config_value("underwatch_repository", os.environ.get("UNDERWATCH_REPOSITORY", ""), "env")
     app.connect("config-inited", set_course_version)
     app.add_config_value("survlab_hide_solutions", os.environ.get("SURVLAB_HIDE_SOLUTIONS") == "1", "env")

@@ -128,17 +128,24 @@ def stage(language: str, root: Path = ROOT, out: Path | None = None) -> Path:
 
 def build(language: str, builder: str = "html", root: Path = ROOT, out: Path | None = None,
           jobs: int | None = None, env: dict[str, str] | None = None, flags=("-W", "-n", "--keep-going"),
-          log=print) -> subprocess.CompletedProcess:
-    """Stage, execute the notebooks in the language (own cache), and build with Jupyter Book."""
-    from . import execute
+          log=print, capture: bool = False) -> subprocess.CompletedProcess:
+    """Stage, execute the notebooks in the language (own cache), and build with Jupyter Book.
 
+    The cache is ``out/_build/.jupyter_cache``: notebooks already in it are not run again."""
     out = Path(out or root / "_build" / language)
     source = stage(language, root, out / "source")
-    cache = out / "_build" / ".jupyter_cache"
     kernel_env = {"SURVLAB_LANG": language, **(env or {})}
-    failed = [o for o in execute.execute_all(source, cache, jobs=jobs, env=kernel_env, log=log) if o.error]
+    failed = [o for o in execute_into(source, out, kernel_env, jobs, log) if o.error]
     if failed:
         log(f"{len(failed)} notebooks failed; the build will run them again and report them")
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(source), *flags, "--path-output", str(out), "--builder", builder]
-    return subprocess.run(cmd, env={**os.environ, **kernel_env, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+    return subprocess.run(cmd, env={**os.environ, **kernel_env, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+                          capture_output=capture, text=True)
+
+
+def execute_into(source: Path, out: Path, kernel_env: dict[str, str], jobs: int | None = None, log=print):
+    """Run a staged book's notebooks into the cache its build reads (``out/_build/.jupyter_cache``)."""
+    from . import execute
+
+    return execute.execute_all(source, out / "_build" / ".jupyter_cache", jobs=jobs, env=kernel_env, log=log)

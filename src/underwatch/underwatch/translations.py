@@ -40,7 +40,7 @@ _OPTION = re.compile(r"^[ \t]*:(?P<key>[\w-]+):(?P<value>[^\n]*)$", re.M)
 _ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<text>[^`]*)`")
 _TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+\S", re.M)
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
+_MATH = re.compile(r"(?<!\\)\$\$.*?(?<!\\)\$\$|(?<!\\)\$[^$\n]+?(?<!\\)\$", re.S)  # not \$ (a dollar sign)
 _URL = re.compile(r"\]\((?P<url>[^)\s]+)\)")
 
 # Options whose value is prose (translated); every other option must stay as in English.
@@ -158,27 +158,48 @@ def _cell_header_end(lines: list[str]) -> int:
     return end
 
 
+def _prose_blocks(lines: list[str], end: int) -> list[tuple[int, int]]:
+    """(start, stop) of each alt/caption option in a cell's header, continuation lines included."""
+    blocks, i = [], 1
+    while i < end:
+        if _PROSE_OPTION.match(lines[i]):
+            indent = len(lines[i]) - len(lines[i].lstrip())
+            j = i + 1
+            while j < end and lines[j].strip() and len(lines[j]) - len(lines[j].lstrip()) > indent \
+                    and lines[j].strip() != "---":
+                j += 1
+            blocks.append((i, j))
+            i = j
+        else:
+            i += 1
+    return blocks
+
+
 def cell_code(cell: str) -> str:
     """A code cell with its prose options (alt text, caption) left out: what must not differ."""
     lines = cell.split("\n")
     end = _cell_header_end(lines)
-    return "\n".join([lines[0], *(x for x in lines[1:end] if not _PROSE_OPTION.match(x)), *lines[end:]])
+    prose = {k for start, stop in _prose_blocks(lines, end) for k in range(start, stop)}
+    return "\n".join(x for k, x in enumerate(lines) if k not in prose)
 
 
 def _cell_prose(cell: str) -> list[str]:
     lines = cell.split("\n")
-    return [x for x in lines[1:_cell_header_end(lines)] if _PROSE_OPTION.match(x)]
+    return ["\n".join(lines[a:b]) for a, b in _prose_blocks(lines, _cell_header_end(lines))]
 
 
 def _with_prose(english_cell: str, translated_cell: str) -> str:
     """The English cell, with the translation's alt text and caption where it has them."""
-    prose = iter(_cell_prose(translated_cell))
     lines = english_cell.split("\n")
-    end = _cell_header_end(lines)
-    if len(_cell_prose(english_cell)) != len(_cell_prose(translated_cell)):
+    blocks = _prose_blocks(lines, _cell_header_end(lines))
+    prose = _cell_prose(translated_cell)
+    if len(blocks) != len(prose):
         return english_cell
-    return "\n".join([lines[0], *((next(prose) if _PROSE_OPTION.match(x) else x) for x in lines[1:end]),
-                      *lines[end:]])
+    out, last = [], 0
+    for (start, stop), text in zip(blocks, prose):
+        out += lines[last:start] + [text]
+        last = stop
+    return "\n".join(out + lines[last:])
 
 
 def _without_code(text: str) -> str:
@@ -241,6 +262,47 @@ def differences(english_text: str, translated_text: str, terms: dict[str, str] |
         problems.append(f"glossary links missing: {sorted(e_terms - t_terms)}")
     if terms is not None:
         problems += term_form_problems(translated_text, terms)
+    problems += emphasis_problems(translated_text)
+    return problems
+
+
+# CommonMark's flanking rule: a * or ** next to punctuation opens only after a space or
+# punctuation, and closes only before one. "*무엇인가?*에" stays literal: the particle 에
+# glued to the closing mark after "?" keeps it from closing.
+_STARS = re.compile(r"(?<!\*)\*{1,2}(?!\*)")
+_CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+def _kind(char: str) -> str:
+    if not char or char.isspace():
+        return "space"
+    return "word" if char.isalnum() else "punct"
+
+
+def emphasis_problems(translated_text: str) -> list[str]:
+    """Emphasis marks that Markdown will print as asterisks (Korean particles glued to them)."""
+    problems = []
+    for paragraph in re.split(r"\n[ \t]*\n", _without_code(translated_text)):
+        # A bullet's * is not emphasis; a paragraph's lines are one run of text.
+        line = " ".join(re.sub(r"^[ \t]*[*-][ \t]+", "", x) for x in paragraph.splitlines())
+        text = _CODE_SPAN.sub(lambda m: "x" * len(m.group(0)), line)
+        runs = list(_STARS.finditer(text))
+        seen = {1: 0, 2: 0}  # * and ** pair up separately (*t* inside **...**)
+        for m in runs:
+            seen[len(m.group(0))] += 1
+            before = _kind(text[m.start() - 1] if m.start() else "")
+            after = _kind(text[m.end()] if m.end() < len(text) else "")
+            opener = seen[len(m.group(0))] % 2 == 1
+            if opener and not (after != "space" and (after != "punct" or before != "word")):
+                bad = True
+            elif not opener and not (before != "space" and (before != "punct" or after != "word")):
+                bad = True
+            else:
+                bad = False
+            if bad:
+                around = line[max(0, m.start() - 20): m.end() + 10]
+                problems.append(f"emphasis will print as asterisks (a letter glued to a mark beside punctuation; "
+                                f"add a space or move the punctuation inside): {around!r}")
     return problems
 
 

@@ -48,7 +48,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from ..cameras.faces import Phrase, shown
 from ..cameras.plates import DAY_NAMES, DAYS_PER_WEEK, HOURS_PER_DAY
+from ..i18n import _
 
 HASH_ALGORITHM = "sha256"
 HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK  # 168
@@ -414,14 +416,16 @@ class WeekTables:
         return {s: self.table(s) for s in SYSTEMS}
 
 
-_STATIONS = tuple(f"Station {c}" for c in "ABCDEFGHJKLM")
-_WORKS = tuple(f"Works No. {k}" for k in range(1, 9))
+# Places are Phrases: English as values, shown in the language in use (see timeline).
+_STATIONS = tuple(Phrase("Station {letter}", letter=c) for c in "ABCDEFGHJKLM")
+_WORKS = tuple(Phrase("Works No. {k}", k=k) for k in range(1, 9))
 _SHOPS = ("state shop", "market stall", "phone top-up kiosk", "canteen")
 
 
 def _person_week(card: str, rng: np.random.Generator):
-    home, work_st, market = (str(s) for s in rng.choice(_STATIONS, 3, replace=False))
-    works = str(rng.choice(_WORKS))
+    # drawn by index, which takes the same random numbers as drawing the names, so the Phrases survive
+    home, work_st, market = (_STATIONS[i] for i in rng.choice(len(_STATIONS), 3, replace=False))
+    works = _WORKS[rng.choice(len(_WORKS))]
     transport, workplace, payments = [], [], []
     days = 6 if rng.random() < 0.5 else 5  # half the people also work a short Saturday
     for day in range(DAYS_PER_WEEK):
@@ -429,26 +433,28 @@ def _person_week(card: str, rng: np.random.Generator):
         if day < days:
             leave = t0 + 6.4 + rng.uniform(0, 1.0)
             arrive = leave + rng.uniform(0.3, 0.8)
-            transport.append(Event("transport", card, leave, arrive, f"{home} to {work_st}"))
+            transport.append(Event("transport", card, leave, arrive, Phrase("{start} to {end}", start=home, end=work_st)))
             gate_in = arrive + rng.uniform(0.1, 0.3)
             gate_out = t0 + (rng.uniform(12.5, 13.2) if day == 5 else rng.uniform(17.0, 18.5))
             workplace.append(Event("workplace", card, gate_in, gate_out, works))
             board = gate_out + rng.uniform(0.1, 0.4)
-            transport.append(Event("transport", card, board, board + rng.uniform(0.3, 0.8), f"{work_st} to {home}"))
+            transport.append(Event("transport", card, board, board + rng.uniform(0.3, 0.8),
+                                   Phrase("{start} to {end}", start=work_st, end=home)))
             if day < 5 and rng.random() < 0.6:
                 lunch = t0 + rng.uniform(12.0, 13.0)
-                payments.append(Event("payments", card, lunch, lunch, f"canteen, {works}"))
+                payments.append(Event("payments", card, lunch, lunch, Phrase("canteen, {works}", works=works)))
             if rng.random() < 0.5:
                 shop = board + rng.uniform(1.0, 3.0)
-                payments.append(Event("payments", card, shop, shop, f"state shop near {home}"))
+                payments.append(Event("payments", card, shop, shop, Phrase("state shop near {station}", station=home)))
         else:  # a day off: a trip to the market
             go = t0 + rng.uniform(9.0, 11.0)
             there = go + rng.uniform(0.3, 0.8)
-            transport.append(Event("transport", card, go, there, f"{home} to {market}"))
+            transport.append(Event("transport", card, go, there, Phrase("{start} to {end}", start=home, end=market)))
             buy = there + rng.uniform(0.2, 1.5)
-            payments.append(Event("payments", card, buy, buy, f"market stall, {market}"))
+            payments.append(Event("payments", card, buy, buy, Phrase("market stall, {station}", station=market)))
             back = buy + rng.uniform(0.2, 1.0)
-            transport.append(Event("transport", card, back, back + rng.uniform(0.3, 0.8), f"{market} to {home}"))
+            transport.append(Event("transport", card, back, back + rng.uniform(0.3, 0.8),
+                                   Phrase("{start} to {end}", start=market, end=home)))
     for _ in range(int(rng.integers(1, 3))):  # phone top-ups, in the evening
         t = int(rng.integers(0, DAYS_PER_WEEK)) * HOURS_PER_DAY + rng.uniform(19.0, 21.5)
         payments.append(Event("payments", card, t, t, "phone top-up kiosk"))
@@ -497,14 +503,14 @@ def coverage_by_table(week: WeekTables, card: str) -> dict[str, int]:
 
 
 def hour_of_week_label(hour: float) -> str:
-    """``'Tue 07:24'`` for 31.4 hours after Monday 00:00."""
+    """``'Tue 07:24'`` for 31.4 hours after Monday 00:00 (the day named in the language in use)."""
     day, minutes = divmod(round(hour * 60), HOURS_PER_DAY * 60)
-    return f"{DAY_NAMES[day % DAYS_PER_WEEK]} {minutes // 60:02d}:{minutes % 60:02d}"
+    return f"{_(DAY_NAMES[day % DAYS_PER_WEEK])} {minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def timeline(events: Sequence[Event]) -> list[tuple[str, str, str, str]]:
-    """Rows (system, start, end, place) of a joined timeline, with readable times."""
-    return [(e.system, hour_of_week_label(e.start), hour_of_week_label(e.end), e.place) for e in events]
+    """Rows (system, start, end, place) of a joined timeline, readable: in the language in use."""
+    return [(_(e.system), hour_of_week_label(e.start), hour_of_week_label(e.end), shown(e.place)) for e in events]
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -531,32 +537,32 @@ def plot_passive_authentication(chip: Chip | None = None, ax=None):
     style.use()
     chip = issue_chip(synthetic_card_record(0), teaching_issuer()) if chip is None else chip
     if ax is None:
-        _, ax = plt.subplots(figsize=(9.0, 4.6))
+        _fig, ax = plt.subplots(figsize=(9.0, 4.6))
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 5.2)
     ax.axis("off")
     blue, orange, green, vermilion = style.PALETTE[0], style.PALETTE[1], style.PALETTE[2], style.PALETTE[3]
-    labels = {"DG1": "DG1: MRZ data (number,\nname, birth, expiry)", "DG2": "DG2: face",
-              "DG3": "DG3: fingerprints", "DG11": "DG11: place of birth,\naddress"}
+    labels = {"DG1": _("DG1: MRZ data (number,\nname, birth, expiry)"), "DG2": _("DG2: face"),
+              "DG3": _("DG3: fingerprints"), "DG11": _("DG11: place of birth,\naddress")}
     for i, group in enumerate(DATA_GROUPS):
         y = 4.2 - 1.1 * i
         _box(ax, 0.05, y, 2.4, 0.8, labels[group], blue, fontsize=8)
         _arrow(ax, (2.45, y + 0.4), (3.05, y + 0.4))
         _box(ax, 3.1, y + 0.1, 1.7, 0.6, f"SHA-256\n{chip.sod.hashes[group][:10]}...", orange, fontsize=8)
         _arrow(ax, (4.85, y + 0.4), (5.35, 2.6))
-    _box(ax, 5.4, 1.9, 1.9, 1.4, "Document security\nobject: the hashes,\nsigned by the\ndocument signer", green,
-         fontsize=8)
-    _box(ax, 5.4, 4.1, 1.9, 0.9, "Signer certificate,\nsigned by the country\nsigning authority", green,
+    _box(ax, 5.4, 1.9, 1.9, 1.4, _("Document security\nobject: the hashes,\nsigned by the\ndocument signer"),
+         green, fontsize=8)
+    _box(ax, 5.4, 4.1, 1.9, 0.9, _("Signer certificate,\nsigned by the country\nsigning authority"), green,
          fontsize=8)
     _arrow(ax, (6.35, 4.05), (6.35, 3.35))
-    _box(ax, 7.8, 1.2, 2.1, 2.8, "Reader (offline)\n\n1. certificate chains\n   to the trusted\n   authority key\n"
-         "2. signature holds\n3. each data group's\n   hash matches", vermilion, fontsize=8)
+    _box(ax, 7.8, 1.2, 2.1, 2.8, _("Reader (offline)\n\n1. certificate chains\n   to the trusted\n   authority key\n"
+                                   "2. signature holds\n3. each data group's\n   hash matches"), vermilion, fontsize=8)
     _arrow(ax, (7.35, 2.6), (7.75, 2.6))
     _arrow(ax, (7.35, 4.5), (8.3, 4.05))
-    ax.text(5.0, 0.15, "Proves: issued by the holder of the authority's key, unchanged since. "
-            "Does not prove: the data are true, or this is the original chip.", ha="center", fontsize=8.5,
+    ax.text(5.0, 0.15, _("Proves: issued by the holder of the authority's key, unchanged since. "
+                         "Does not prove: the data are true, or this is the original chip."), ha="center", fontsize=8.5,
             style="italic")
-    ax.set_title("Passive authentication: data groups, hashes, signature, chain of trust")
+    ax.set_title(_("Passive authentication: data groups, hashes, signature, chain of trust"))
     return ax
 
 
@@ -572,17 +578,17 @@ def plot_hash_change(before: bytes, after: bytes, labels: tuple[str, str] = ("be
     bits = np.array([[int(b) for b in f"{int(h, 16):0256b}"] for h in (h1, h2)]).reshape(2, 8, 32)
     diff = bits[0] != bits[1]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8.0, 3.4))
+        _fig, ax = plt.subplots(figsize=(8.0, 3.4))
     grid = np.full((17, 32), np.nan)
     grid[0:8], grid[9:17] = bits[0], bits[1]
     ax.imshow(grid, cmap=ListedColormap(["#ffffff", "#9ecae1"]), aspect="equal", interpolation="nearest")
     rows, cols = np.nonzero(diff)
     for r in (0, 9):
         ax.scatter(cols, rows + r, marker="x", s=14, color=style.PALETTE[3], linewidths=1.0)
-    ax.set_yticks([3.5, 12.5], [f"{labels[0]}\n{h1[:12]}...", f"{labels[1]}\n{h2[:12]}..."])
+    ax.set_yticks([3.5, 12.5], [f"{_(labels[0])}\n{h1[:12]}...", f"{_(labels[1])}\n{h2[:12]}..."])
     ax.set_xticks([])
     ax.grid(False)
-    ax.set_title(f"{int(diff.sum())} of 256 hash bits differ (x): blue cells are 1s, white 0s")
+    ax.set_title(_("{bits} of 256 hash bits differ (x): blue cells are 1s, white 0s").format(bits=int(diff.sum())))
     return ax
 
 
@@ -597,19 +603,19 @@ def plot_verification_grid(results: Mapping[str, Verification], ax=None):
     groups = sorted({g for v in results.values() for g in v.groups}, key=_group_order)
     columns = ["certificate", "signature", *groups, "verdict"]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8.2, 0.6 * len(names) + 1.2))
+        _fig, ax = plt.subplots(figsize=(8.2, 0.6 * len(names) + 1.2))
     for i, name in enumerate(names):
         v = results[name]
         marks = [v.certificate_ok, v.signature_ok, *(v.groups.get(g, False) for g in groups), v.valid]
         for j, ok in enumerate(marks):
             colour = style.PALETTE[0] if ok else style.PALETTE[3]
             ax.add_patch(plt.Rectangle((j - 0.45, i - 0.4), 0.9, 0.8, color=colour, alpha=0.2))
-            ax.text(j, i, ("pass" if ok else "FAIL") if j < len(marks) - 1 else ("accepted" if ok else "rejected"),
+            ax.text(j, i, (_("pass") if ok else _("FAIL")) if j < len(marks) - 1 else (_("accepted") if ok else _("rejected")),
                     ha="center", va="center", fontsize=8.5, color=colour, fontweight="bold")
     ax.set_xlim(-0.6, len(columns) - 0.4)
     ax.set_ylim(len(names) - 0.5, -0.5)
-    ax.set_xticks(range(len(columns)), columns, fontsize=9)
-    ax.set_yticks(range(len(names)), names, fontsize=9)
+    ax.set_xticks(range(len(columns)), [_(c) for c in columns], fontsize=9)
+    ax.set_yticks(range(len(names)), [_(n) for n in names], fontsize=9)
     ax.xaxis.tick_top()
     ax.grid(False)
     for side in ("top", "right", "bottom", "left"):
@@ -637,10 +643,10 @@ def plot_week_coverage(week: WeekTables, card: str, fig=None):
     for d in range(1, DAYS_PER_WEEK):
         ax.axvline(d * HOURS_PER_DAY, color="#999999", linewidth=0.6)
     ax.set_xlim(0, HOURS_PER_WEEK)
-    ax.set_xticks([d * HOURS_PER_DAY + 12 for d in range(DAYS_PER_WEEK)], DAY_NAMES)
-    ax.set_yticks(range(len(rows)), rows)
+    ax.set_xticks([d * HOURS_PER_DAY + 12 for d in range(DAYS_PER_WEEK)], [_(day) for day in DAY_NAMES])
+    ax.set_yticks(range(len(rows)), [_(row) for row in rows])
     ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_xlabel("hour of the week (day boundaries at midnight)")
+    ax.set_xlabel(_("hour of the week (day boundaries at midnight)"))
     ax.grid(False)
     counts = [len(slots[r]) for r in rows]
     bars.barh(range(len(rows)), counts, color=[colours[r] for r in rows])
@@ -649,7 +655,7 @@ def plot_week_coverage(week: WeekTables, card: str, fig=None):
     bars.set_xlim(0, HOURS_PER_WEEK)
     bars.set_ylim(len(rows) - 0.5, -0.5)
     bars.set_yticks([])
-    bars.set_xlabel("hours of 168")
-    fig.suptitle(f"Card {card}: hours of the week each table accounts for", fontsize=12)
+    bars.set_xlabel(_("hours of 168"))
+    fig.suptitle(_("Card {card}: hours of the week each table accounts for").format(card=card), fontsize=12)
     fig.tight_layout()
     return fig

@@ -28,7 +28,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..cameras.faces import Table, expected_false_matches, prob_at_least_one_false_match
+from ..cameras.faces import Phrase, Table, expected_false_matches, prob_at_least_one_false_match
+from ..i18n import _
 
 CODE_BITS = 2_048  # bits in an IrisCode (Daugman 2003)
 N_RUNS = 250  # independent coin flips per synthetic code; each fills a run of 8 or 9 bits
@@ -212,7 +213,7 @@ def model_vs_daugman(dof: float, best_of: Sequence[int] = (1, 7)) -> Table:
     for t in sorted(DAUGMAN_ODDS, reverse=True):
         row = {"threshold": t, "Daugman: 1 in": DAUGMAN_ODDS[t]}
         for k in best_of:
-            label = "model: 1 in" if k == 1 else f"model, best of {k}: 1 in"
+            label = "model: 1 in" if k == 1 else Phrase("model, best of {k}: 1 in", k=k)
             row[label] = odds_against(tail_probability(t, dof, best_of=k))
         rows.append(row)
     return Table(rows)
@@ -369,9 +370,9 @@ def dependence_table(shares: Sequence[float], rates: Sequence[float], gallery_si
          both_err_in_groups(shares, rates)),
         ("either of two comparisons errs (AND rule: fused false non-match)", fused_non_match_rate(m, m),
          either_errs_in_groups(shares, rates)),
-        (f"at least one of {gallery_size:,} comparisons errs (FPIR of one search)",
+        (Phrase("at least one of {n:,} comparisons errs (FPIR of one search)", n=gallery_size),
          false_positive_identification_rate(m, gallery_size), fpir_in_groups(shares, rates, gallery_size)),
-        (f"expected errors in {gallery_size:,} comparisons", m * gallery_size,
+        (Phrase("expected errors in {n:,} comparisons", n=gallery_size), m * gallery_size,
          float(sum(w * r * gallery_size for w, r in zip(*_check_groups(shares, rates))))),
     )
 
@@ -435,25 +436,25 @@ def plot_distance_distributions(impostor: np.ndarray | None = None, genuine: np.
     genuine = genuine_distances() if genuine is None else np.asarray(genuine)
     dof = degrees_of_freedom(impostor) if dof is None else dof
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.2))
+        _fig, ax = plt.subplots(figsize=(7.5, 4.2))
     bins = np.linspace(0, 0.7, 141)
     ax.hist(impostor, bins=bins, density=True, color=style.PALETTE[0], alpha=0.5,
-            label=f"different eyes ({impostor.size:,} pairs)")
+            label=_("different eyes ({pairs:,} pairs)").format(pairs=impostor.size))
     ax.hist(genuine, bins=bins, density=True, color=style.PALETTE[1], alpha=0.6,
-            label=f"same eye, new capture ({genuine.size:,})")
+            label=_("same eye, new capture ({pairs:,})").format(pairs=genuine.size))
     x = np.linspace(0.3, 0.7, 400)
     if fit:
         ax.plot(x, _binomial_density(dof, x), color=style.PALETTE[7], linewidth=1.5,
-                label=f"binomial, {dof:.0f} degrees of freedom")
+                label=_("binomial, {dof:.0f} degrees of freedom").format(dof=dof))
     if independent:
         ax.plot(x, _binomial_density(CODE_BITS, x), color=style.PALETTE[3], linewidth=1.3, linestyle="--",
-                label=f"if all {CODE_BITS:,} bits were independent")
+                label=_("if all {bits:,} bits were independent").format(bits=CODE_BITS))
     ax.axvline(threshold, color=style.PALETTE[7], linestyle=":", linewidth=1.5)
-    ax.annotate(f"threshold {threshold:g}", (threshold, 0.95), xycoords=("data", "axes fraction"),
+    ax.annotate(_("threshold {threshold:g}").format(threshold=threshold), (threshold, 0.95), xycoords=("data", "axes fraction"),
                 xytext=(4, 0), textcoords="offset points", fontsize=9)
     ax.set_xlim(0, 0.7)
-    ax.set_xlabel("Hamming distance (share of bits that disagree)")
-    ax.set_ylabel("density (share per unit of distance)")
+    ax.set_xlabel(_("Hamming distance (share of bits that disagree)"))
+    ax.set_ylabel(_("density (share per unit of distance)"))
     ax.legend(fontsize=8.5, loc="upper left")
     ax.figure.tight_layout()
     return ax
@@ -467,21 +468,22 @@ def plot_tail_vs_daugman(dof: float = DAUGMAN_DOF, best_of: Sequence[int] = (1, 
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.2))
+        _fig, ax = plt.subplots(figsize=(7.5, 4.2))
     t = np.linspace(0.26, 0.36, 101)
     styles = ("-", "--", ":")
     for i, k in enumerate(best_of):
         odds = [odds_against(tail_probability(x, dof, best_of=k)) for x in t]
-        label = f"model, {dof:.0f} degrees of freedom" + ("" if k == 1 else f", best of {k} alignments")
+        label = (_("model, {dof:.0f} degrees of freedom") if k == 1
+                 else _("model, {dof:.0f} degrees of freedom, best of {k} alignments")).format(dof=dof, k=k)
         ax.plot(t, odds, color=style.PALETTE[i], linestyle=styles[i % 3], linewidth=2, label=label)
     ts = sorted(DAUGMAN_ODDS)
-    ax.plot(ts, [DAUGMAN_ODDS[x] for x in ts], "o", color=style.PALETTE[7], markersize=7, label="Daugman's table")
+    ax.plot(ts, [DAUGMAN_ODDS[x] for x in ts], "o", color=style.PALETTE[7], markersize=7, label=_("Daugman's table"))
     for x in ts:
-        ax.annotate(f"1 in {_short(DAUGMAN_ODDS[x])}", (x, DAUGMAN_ODDS[x]), xytext=(6, 4),
+        ax.annotate(_("1 in {odds}").format(odds=_short(DAUGMAN_ODDS[x])), (x, DAUGMAN_ODDS[x]), xytext=(6, 4),
                     textcoords="offset points", fontsize=8)
     ax.set_yscale("log")
-    ax.set_xlabel("decision threshold (Hamming distance)")
-    ax.set_ylabel('odds against a false match\n("1 in ...", log scale)')
+    ax.set_xlabel(_("decision threshold (Hamming distance)"))
+    ax.set_ylabel(_('odds against a false match\n("1 in ...", log scale)'))
     ax.invert_xaxis()
     ax.legend(fontsize=8.5, loc="upper left")
     ax.figure.tight_layout()
@@ -489,9 +491,9 @@ def plot_tail_vs_daugman(dof: float = DAUGMAN_DOF, best_of: Sequence[int] = (1, 
 
 
 def _short(x: float) -> str:
-    for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
+    for size, words in ((1e9, _("{n:.3g} billion")), (1e6, _("{n:.3g} million")), (1e3, _("{n:.3g} thousand"))):
         if x >= size:
-            return f"{x / size:.3g} {word}"
+            return words.format(n=x / size)
     return f"{x:.3g}"
 
 
@@ -503,20 +505,20 @@ def plot_fpir_vs_gallery(thresholds: Sequence[float] = (0.33, 0.32, 0.30, 0.29),
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.2))
+        _fig, ax = plt.subplots(figsize=(7.5, 4.2))
     n = np.logspace(3, math.log10(max_gallery), 300)
     for i, t in enumerate(thresholds):
         ax.plot(n, 100 * prob_at_least_one_false_match(daugman_rate(t), n), color=style.PALETTE[i], linewidth=2,
-                label=f"HD {t:.2f} (FMR 1 in {_short(DAUGMAN_ODDS[round(t, 2)])})")
+                label=_("HD {t:.2f} (FMR 1 in {odds})").format(t=t, odds=_short(DAUGMAN_ODDS[round(t, 2)])))
     for name, size in POPULATIONS.items():
         ax.axvline(size, color=style.PALETTE[7], linewidth=0.8, linestyle=":")
-        ax.annotate(name, (size, 102), ha="center", fontsize=8.5)
+        ax.annotate(_(name), (size, 102), ha="center", fontsize=8.5)
     ax.set_xscale("log")
     ax.set_ylim(0, 110)
     ax.set_yticks(range(0, 101, 20))
-    ax.set_xlabel("gallery size N (people enrolled, log scale)")
-    ax.set_ylabel("FPIR: chance one search\nreturns a false match (%)")
-    ax.legend(title="threshold", fontsize=8.5, title_fontsize=9, loc="upper left")
+    ax.set_xlabel(_("gallery size N (people enrolled, log scale)"))
+    ax.set_ylabel(_("FPIR: chance one search\nreturns a false match (%)"))
+    ax.legend(title=_("threshold"), fontsize=8.5, title_fontsize=9, loc="upper left")
     ax.figure.tight_layout()
     return ax
 
@@ -534,26 +536,26 @@ def plot_deduplication(thresholds: Sequence[float] = (0.32, 0.30, 0.29), fused_t
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.2))
+        _fig, ax = plt.subplots(figsize=(7.5, 4.2))
     n = np.logspace(4, math.log10(2e9), 200)
     pairs = n * (n - 1) / 2
     for i, t in enumerate(thresholds):
         ax.plot(n, expected_false_matches(daugman_rate(t), pairs), color=style.PALETTE[i], linewidth=2,
-                label=f"one iris, HD {t:.2f}")
+                label=_("one iris, HD {t:.2f}").format(t=t))
     if fused_threshold is not None:
         rate = fused_rate(daugman_rate(fused_threshold), daugman_rate(fused_threshold))
         ax.plot(n, expected_false_matches(rate, pairs), color=style.PALETTE[7], linewidth=2, linestyle="--",
-                label=f"both irises must match, HD {fused_threshold:.2f} each")
+                label=_("both irises must match, HD {t:.2f} each").format(t=fused_threshold))
     ax.axhline(1, color=style.PALETTE[7], linewidth=0.8)
-    ax.annotate("one false match", (1.3e4, 1.5), fontsize=8.5)
+    ax.annotate(_("one false match"), (1.3e4, 1.5), fontsize=8.5)
     for name, size in POPULATIONS.items():
         ax.axvline(size, color=style.PALETTE[7], linewidth=0.8, linestyle=":")
-        ax.annotate(name, (size, 3e12), ha="center", fontsize=8.5)
+        ax.annotate(_(name), (size, 3e12), ha="center", fontsize=8.5)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_ylim(1e-6, 1e13)
-    ax.set_xlabel("people enrolled and deduplicated (log scale)")
-    ax.set_ylabel("expected false matches\n(log scale)")
+    ax.set_xlabel(_("people enrolled and deduplicated (log scale)"))
+    ax.set_ylabel(_("expected false matches\n(log scale)"))
     ax.legend(fontsize=8.5, loc="lower right")
     ax.figure.tight_layout()
     return ax

@@ -46,6 +46,7 @@ from ..cameras.faces import (  # noqa: F401  (re-exported: one definition for th
     prob_at_least_one_false_match,
     threshold_for_false_match_rate,
 )
+from ..i18n import _
 
 __all__ = [
     "ScoreModel", "MODEL", "SEED", "ScoreSets", "TwoGroups", "synthetic_scores",
@@ -296,7 +297,7 @@ def _axes(ax, figsize=(7.5, 4.2)):
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+        _fig, ax = plt.subplots(figsize=figsize)
     return ax
 
 
@@ -307,25 +308,25 @@ def plot_score_distributions(data: TwoGroups | None = None, threshold: float | N
     data = synthetic_scores() if data is None else data
     ax = _axes(ax)
     bins = np.linspace(-0.1, 1.1, 97)
-    series = ((data.main.impostor, style.PALETTE[0], "group A impostor (different people)"),
-              (data.subgroup.impostor, style.PALETTE[3], "group B impostor (different people)"),
-              (data.main.genuine, style.PALETTE[1], "group A genuine (same person)"))
+    series = ((data.main.impostor, style.PALETTE[0], _("group A impostor (different people), {n:,}")),
+              (data.subgroup.impostor, style.PALETTE[3], _("group B impostor (different people), {n:,}")),
+              (data.main.genuine, style.PALETTE[1], _("group A genuine (same person), {n:,}")))
     for values, colour, label in series:
         counts, edges = np.histogram(values, bins=bins)
         share = counts / values.size
         share = np.where(share > 0, share, np.nan)
         ax.stairs(share, edges, fill=True, alpha=0.35, color=colour)
-        ax.stairs(share, edges, color=colour, linewidth=1.3, label=f"{label}, {values.size:,}")
+        ax.stairs(share, edges, color=colour, linewidth=1.3, label=label.format(n=values.size))
     if threshold is not None:
         ax.axvline(threshold, color=style.PALETTE[7], linestyle="--", linewidth=1.5)
-        ax.annotate(f"threshold\n{threshold:.3f}", (threshold, 0.97), xycoords=("data", "axes fraction"),
+        ax.annotate(_("threshold\n{threshold:.3f}").format(threshold=threshold), (threshold, 0.97), xycoords=("data", "axes fraction"),
                     xytext=(6, 0), textcoords="offset points", ha="left", va="top", fontsize=9)
     ax.set_yscale("log")
     ax.set_ylim(1e-6, 1)
     ax.set_xlim(bins[0], bins[-1])
-    ax.set_xlabel("comparison score (no unit; higher means more alike)")
-    ax.set_ylabel("share of comparisons per bin (log scale)")
-    ax.legend(loc="upper right", fontsize=8, title="synthetic scores, comparisons", title_fontsize=8)
+    ax.set_xlabel(_("comparison score (no unit; higher means more alike)"))
+    ax.set_ylabel(_("share of comparisons per bin (log scale)"))
+    ax.legend(loc="upper right", fontsize=8, title=_("synthetic scores, comparisons"), title_fontsize=8)
     ax.figure.tight_layout()
     return ax
 
@@ -343,7 +344,8 @@ def plot_det(curves: dict, operating_threshold: float | None = None, ax=None, sc
         colour = style.PALETTE[(0, 3, 2, 4)[i % 4]]
         keep = (det.fmr > 0) & (det.fnmr > 0)
         ax.plot(det.fmr[keep], det.fnmr[keep], color=colour, linewidth=2,
-                label=f"{name} ({det.n_impostor:,} impostor, {det.n_genuine:,} genuine)")
+                label=_("{name} ({impostor:,} impostor, {genuine:,} genuine)").format(
+                    name=_(name), impostor=det.n_impostor, genuine=det.n_genuine))
         if operating_threshold is not None and scores is not None and name in scores:
             s = scores[name]
             x = false_match_rate(s.impostor, operating_threshold)
@@ -355,8 +357,8 @@ def plot_det(curves: dict, operating_threshold: float | None = None, ax=None, sc
     ax.set_yscale("log")
     ax.set_xlim(1e-6, 1)
     ax.set_ylim(1e-3, 1)
-    ax.set_xlabel("false match rate, FMR (log scale)")
-    ax.set_ylabel("false non-match rate, FNMR (log scale)")
+    ax.set_xlabel(_("false match rate, FMR (log scale)"))
+    ax.set_ylabel(_("false non-match rate, FNMR (log scale)"))
     ax.legend(loc="upper right", fontsize=8)
     ax.figure.tight_layout()
     return ax
@@ -369,9 +371,9 @@ def plot_error_rates_vs_threshold(scores: ScoreSets, marks: Sequence[float] = ()
     ax = _axes(ax)
     det = det_curve(scores)
     ax.plot(det.thresholds, np.where(det.fmr > 0, det.fmr, np.nan), color=style.PALETTE[0], linewidth=2,
-            label="FMR: impostor comparisons at or above")
+            label=_("FMR: impostor comparisons at or above"))
     ax.plot(det.thresholds, np.where(det.fnmr > 0, det.fnmr, np.nan), color=style.PALETTE[1], linewidth=2,
-            label="FNMR: genuine comparisons below")
+            label=_("FNMR: genuine comparisons below"))
     for i, t in enumerate(sorted(marks)):
         ax.axvline(t, color=style.PALETTE[7], linestyle=":", linewidth=1)
         fm, fn = false_match_rate(scores.impostor, t), false_non_match_rate(scores.genuine, t)
@@ -382,8 +384,8 @@ def plot_error_rates_vs_threshold(scores: ScoreSets, marks: Sequence[float] = ()
     ax.set_yscale("log")
     ax.set_ylim(1e-6, 1.5)
     ax.set_xlim(0.1, 0.9)
-    ax.set_xlabel("threshold (comparison score)")
-    ax.set_ylabel("error rate (log scale)")
+    ax.set_xlabel(_("threshold (comparison score)"))
+    ax.set_ylabel(_("error rate (log scale)"))
     ax.legend(loc="center right", fontsize=8)
     ax.figure.tight_layout()
     return ax
@@ -398,16 +400,16 @@ def plot_pad_tradeoff(pad: PADScores | None = None, mark: float | None = None, a
     t = np.linspace(0.0, 1.0, 201)
     for i, (name, scores) in enumerate(pad.attacks.items()):
         ax.plot(t, [100 * apcer(scores, x) for x in t], color=style.PALETTE[(3, 4)[i % 2]], linewidth=2,
-                label=f"APCER, {name} ({scores.size:,} attacks)")
+                label=_("APCER, {name} ({attacks:,} attacks)").format(name=_(name), attacks=scores.size))
     ax.plot(t, [100 * bpcer(pad.bona_fide, x) for x in t], color=style.PALETTE[2], linewidth=2, linestyle="--",
-            label=f"BPCER, bona fide ({pad.bona_fide.size:,} presentations)")
+            label=_("BPCER, bona fide ({presentations:,} presentations)").format(presentations=pad.bona_fide.size))
     if mark is not None:
         ax.axvline(mark, color=style.PALETTE[7], linestyle=":", linewidth=1)
-        ax.annotate(f"PAD threshold {mark:g}", (mark, 95), xytext=(4, 0), textcoords="offset points", fontsize=8)
+        ax.annotate(_("PAD threshold {threshold:g}").format(threshold=mark), (mark, 95), xytext=(4, 0), textcoords="offset points", fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 100)
-    ax.set_xlabel("PAD threshold (detector score at or above it: flagged as an attack)")
-    ax.set_ylabel("error rate (%)")
+    ax.set_xlabel(_("PAD threshold (detector score at or above it: flagged as an attack)"))
+    ax.set_ylabel(_("error rate (%)"))
     ax.legend(loc="center right", fontsize=8)
     ax.figure.tight_layout()
     return ax
@@ -423,16 +425,17 @@ def plot_nist7221(ax=None):
     from .. import style
 
     ax = _axes(ax, (7.5, 3.2))
-    labels = ["two most accurate\nsystems (average)", "worst true accept\nrate reported"]
+    labels = [_("two most accurate\nsystems (average)"), _("worst true accept\nrate reported")]
     bounds = [100 * (1 - NIST7221_BEST_TAR), 100 * (1 - NIST7221_WORST_TAR)]
-    bars = ax.barh(labels, bounds, color=[style.PALETTE[2], style.PALETTE[1]], alpha=0.8)
+    bars = ax.barh(range(len(labels)), bounds, color=[style.PALETTE[2], style.PALETTE[1]], alpha=0.8)
+    ax.set_yticks(range(len(labels)), labels)
     for bar, b in zip(bars, bounds):
-        ax.annotate(f"FNMR below {b:.0f}%", (b, bar.get_y() + bar.get_height() / 2), xytext=(5, 0),
+        ax.annotate(_("FNMR below {bound:.0f}%").format(bound=b), (b, bar.get_y() + bar.get_height() / 2), xytext=(5, 0),
                     textcoords="offset points", va="center", fontsize=9)
     ax.set_xlim(0, 8)
     ax.invert_yaxis()
-    ax.set_xlabel("FNMR at an FMR of 0.01% (%, upper bound)")
-    ax.set_title("Published figures, NISTIR 7221 (2004):\none-to-one fingerprint matchers", fontsize=10)
+    ax.set_xlabel(_("FNMR at an FMR of 0.01% (%, upper bound)"))
+    ax.set_title(_("Published figures, NISTIR 7221 (2004):\none-to-one fingerprint matchers"), fontsize=10)
     ax.figure.tight_layout()
     return ax
 
@@ -445,18 +448,19 @@ def plot_nist8280_range(measured_ratio: float | None = None, ax=None):
     ax = _axes(ax, (7.5, 2.8))
     lo, hi = NIST8280_FMR_FACTORS
     ax.axvspan(lo, hi, ymin=0.55, ymax=0.9, color=style.PALETTE[4], alpha=0.5)
-    ax.annotate("NISTIR 8280 (published): in one-to-one matching, false matches\n"
-                f"{lo} to {hi} times more frequent for some groups, depending on the algorithm",
+    ax.annotate(_("NISTIR 8280 (published): in one-to-one matching, false matches\n"
+                  "{low} to {high} times more frequent for some groups, depending on the algorithm").format(
+                    low=lo, high=hi),
                 (lo, 0.92), xycoords=("data", "axes fraction"), fontsize=8, va="bottom")
     if measured_ratio is not None:
         ax.plot([measured_ratio], [0.3], "D", color=style.PALETTE[3], markersize=9, transform=ax.get_xaxis_transform())
-        ax.annotate(f"this course's synthetic group B: {measured_ratio:.0f} times group A",
+        ax.annotate(_("this course's synthetic group B: {ratio:.0f} times group A").format(ratio=measured_ratio),
                     (measured_ratio, 0.3), xycoords=("data", "axes fraction"), xytext=(10, -4),
                     textcoords="offset points", fontsize=8, va="center")
     ax.set_xscale("log")
     ax.set_xlim(1, 1000)
     ax.set_ylim(0, 1)
     ax.set_yticks([])
-    ax.set_xlabel("one group's FMR divided by another's, at one threshold (log scale)")
+    ax.set_xlabel(_("one group's FMR divided by another's, at one threshold (log scale)"))
     ax.figure.tight_layout()
     return ax

@@ -32,6 +32,8 @@ from typing import Sequence
 
 import numpy as np
 
+from ..i18n import _
+
 # --- Detection ----------------------------------------------------------------------------
 
 # The detector settings scikit-image's own face-detection example uses for the astronaut:
@@ -199,7 +201,7 @@ def _rescaled(gray: np.ndarray, face: FaceBox, factor: float, label: str) -> Var
     from skimage import transform
 
     small = transform.rescale(gray, factor)
-    return Variant(f"{label} size ({small.shape[1]} px)", small,
+    return Variant(Phrase("{label} size ({width} px)", label=label, width=small.shape[1]), small,
                    FaceBox(int(face.row * factor), int(face.col * factor),
                            int(face.width * factor), int(face.height * factor)))
 
@@ -243,7 +245,7 @@ def shifted_copies(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FAC
     """The photograph cut 0 to ``max_shift`` pixels shorter at the top and the left: the same scene,
     framed a pixel or two differently, as two frames of a still camera would be."""
     gray = _check_gray(astronaut_gray() if gray is None else gray)
-    return [Variant(f"shifted {dr} down, {dc} right", gray[dr:, dc:],
+    return [Variant(Phrase("shifted {dr} down, {dc} right", dr=dr, dc=dc), gray[dr:, dc:],
                     FaceBox(face.row - dr, face.col - dc, face.width, face.height))
             for dr in range(max_shift + 1) for dc in range(max_shift + 1)]
 
@@ -286,21 +288,45 @@ def detect_in_variants(variants: Sequence[Variant] | None = None, **settings) ->
     return results
 
 
+class Phrase(str):
+    """Text with values in it that is English as a value (code that compares it is unaffected)
+    and is shown in the language in use: ``Phrase("shifted {dr} down", dr=1) == "shifted 1 down"``."""
+
+    def __new__(cls, text: str, **values):
+        phrase = super().__new__(cls, text.format(**values) if values else text)
+        phrase.text, phrase.values = text, values
+        return phrase
+
+    def shown(self) -> str:
+        """The phrase in the language in use (its values shown likewise)."""
+        return _(self.text).format(**{k: shown(v) for k, v in self.values.items()})
+
+
+def shown(value):
+    """``value`` as a student sees it: text in the language in use; anything else unchanged."""
+    if isinstance(value, Phrase):
+        return value.shown()
+    return _(value) if isinstance(value, str) else value
+
+
 class Table(list):
-    """Rows of a small table (a list of dicts with the same keys) that show as a table in a notebook."""
+    """Rows of a small table (a list of dicts with the same keys) that show as a table in a notebook.
+
+    The rows keep their English keys and text; the column headers and text cells are shown
+    in the language in use."""
 
     def _cells(self) -> tuple[list[str], list[list[str]]]:
-        header = list(self[0]) if self else []
-        body = [[_format_cell(row[k]) for k in header] for row in self]
-        return header, body
+        keys = list(self[0]) if self else []
+        body = [[_format_cell(shown(row[k])) for k in keys] for row in self]
+        return [shown(k) for k in keys], body
 
     def __repr__(self) -> str:
         header, body = self._cells()
-        widths = [max(len(x) for x in col) for col in zip(header, *body)] if header else []
-        lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths))]
-        numeric = [all(isinstance(r[k], (int, float)) for r in self) for k in header]  # numbers align right
-        lines += ["  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric))
-                  for row in body]
+        widths = [max(_columns(x) for x in col) for col in zip(header, *body)] if header else []
+        lines = ["  ".join(_pad(h, w) for h, w in zip(header, widths))]
+        numeric = [all(isinstance(r[k], (int, float)) for r in self) for k in self[0]] if self else []
+        # numbers align right
+        lines += ["  ".join(_pad(c, w, right=num) for c, w, num in zip(row, widths, numeric)) for row in body]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -310,6 +336,18 @@ class Table(list):
         head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
         rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in body)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _columns(text: str) -> int:
+    """How many columns ``text`` takes in a fixed-width font: Korean (and other wide) letters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(0, width - _columns(text))
+    return space + text if right else text + space
 
 
 def _format_cell(value) -> str:
@@ -337,18 +375,18 @@ def plot_detections(image: np.ndarray, boxes: Sequence[FaceBox], face: FaceBox |
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 4.5))
+        _fig, ax = plt.subplots(figsize=(4.5, 4.5))
     ax.imshow(image, cmap="gray", vmin=0, vmax=1)
     hits = judge_boxes(boxes, face) if face is not None else (True,) * len(boxes)
     for box, hit in zip(boxes, hits):
         ax.add_patch(Rectangle((box.col, box.row), box.width, box.height, fill=False, linewidth=2.5,
                                edgecolor=style.PALETTE[0] if hit else style.PALETTE[1],
                                linestyle="-" if hit else "--"))
-    ax.set_xlabel("column (pixels)")
-    ax.set_ylabel("row (pixels)")
+    ax.set_xlabel(_("column (pixels)"))
+    ax.set_ylabel(_("row (pixels)"))
     ax.grid(False)
     if title:
-        ax.set_title(title)
+        ax.set_title(shown(title))
     return ax
 
 
@@ -369,9 +407,12 @@ def plot_variants(results: Sequence[DetectionResult], variants: Sequence[Variant
     for ax, res, var in zip(np.ravel(axes), results, variants):
         plot_detections(var.image, res.boxes, var.face, ax=ax)
         ax.axis("off")
-        verdict = "face found" if res.face_found else "face missed"
-        extra = f", {res.false_boxes} false" if res.false_boxes else ""
-        ax.set_title(f"{res.name}\n{verdict}{extra}", fontsize=8)
+        if res.false_boxes:
+            verdict = (_("face found, {false} false") if res.face_found else _("face missed, {false} false")).format(
+                false=res.false_boxes)
+        else:
+            verdict = _("face found") if res.face_found else _("face missed")
+        ax.set_title(f"{shown(res.name)}\n{verdict}", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -563,22 +604,22 @@ def plot_det(scores: ScoreSets | None = None, threshold: float = THRESHOLD, ax=N
     style.use()
     scores = comparison_scores() if scores is None else scores
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 4.4))
+        _fig, ax = plt.subplots(figsize=(6.5, 4.4))
     fmr, fnmr = det_points(scores, np.linspace(0.0, 0.6, 241))
     keep = (fmr > 0) & (fnmr > 0)
-    ax.plot(fmr[keep], fnmr[keep], color=style.PALETTE[0], linewidth=2, label="the lab's system, all thresholds")
+    ax.plot(fmr[keep], fnmr[keep], color=style.PALETTE[0], linewidth=2, label=_("the lab's system, all thresholds"))
     p = false_match_rate(scores.impostor, threshold)
     q = false_non_match_rate(scores.genuine, threshold)
-    ax.plot([p], [q], "o", color=style.PALETTE[1], markersize=8, label=f"threshold {threshold:g}: FMR {p:.2%}, FNMR {q:.1%}")
+    ax.plot([p], [q], "o", color=style.PALETTE[1], markersize=8, label=_("threshold {threshold:g}: FMR {fmr:.2%}, FNMR {fnmr:.1%}").format(threshold=threshold, fmr=p, fnmr=q))
     if subgroup_impostor is not None:
         ps = false_match_rate(subgroup_impostor, threshold)
         ax.plot([ps], [q], "s", color=style.PALETTE[3], markersize=8,
-                label=f"same threshold, subgroup: FMR {ps:.2%}")
+                label=_("same threshold, subgroup: FMR {fmr:.2%}").format(fmr=ps))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("false match rate (impostor pairs accepted, log scale)")
-    ax.set_ylabel("false non-match rate (log scale)")
-    ax.set_title("DET curve: each threshold is one point")
+    ax.set_xlabel(_("false match rate (impostor pairs accepted, log scale)"))
+    ax.set_ylabel(_("false non-match rate (log scale)"))
+    ax.set_title(_("DET curve: each threshold is one point"))
     ax.legend(fontsize=9, loc="lower left")
     ax.figure.tight_layout()
     return ax
@@ -717,33 +758,36 @@ def plot_score_distributions(scores: ScoreSets | None = None, threshold: float =
     style.use()
     scores = comparison_scores() if scores is None else scores
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.2))
+        _fig, ax = plt.subplots(figsize=(7.5, 4.2))
     bins = np.linspace(-0.5, 1.0, 76)
     # Each histogram as a share of its own comparisons, so 20,000 genuine and 4 million impostor pairs compare.
-    for data, colour, label in ((scores.impostor, style.PALETTE[0], "impostor pairs (different people)"),
-                                (scores.genuine, style.PALETTE[1], "genuine pairs (same person)")):
+    for data, colour, label in ((scores.impostor, style.PALETTE[0], _("impostor pairs (different people)")),
+                                (scores.genuine, style.PALETTE[1], _("genuine pairs (same person)"))):
         counts, edges = np.histogram(data, bins=bins)
         share = counts / data.size
         ax.stairs(np.where(share > 0, share, np.nan), edges, fill=True, alpha=0.45, color=colour, label=label)
         ax.stairs(np.where(share > 0, share, np.nan), edges, color=colour, linewidth=1.2)
     ax.axvline(threshold, color=style.PALETTE[7], linestyle="--", linewidth=1.5)
-    ax.annotate(f"threshold\n{threshold:g}", (threshold, 0.97), xycoords=("data", "axes fraction"),
+    ax.annotate(_("threshold\n{threshold:g}").format(threshold=threshold), (threshold, 0.97), xycoords=("data", "axes fraction"),
                 xytext=(-6, 0), textcoords="offset points", ha="right", va="top", fontsize=10)
-    fmr_text, fnmr_text = "", ""
     if show_rates:
-        fmr_text = f"\n{false_match_rate(scores.impostor, threshold):.2%} of impostor pairs"
-        fnmr_text = f"\n{false_non_match_rate(scores.genuine, threshold):.1%} of genuine pairs"
-    ax.annotate(f"false matches{':' if show_rates else ''}{fmr_text}", (threshold + 0.03, 2e-5),
+        fm_text = _("false matches:\n{share:.2%} of impostor pairs").format(
+            share=false_match_rate(scores.impostor, threshold))
+        fnm_text = _("false non-matches:\n{share:.1%} of genuine pairs").format(
+            share=false_non_match_rate(scores.genuine, threshold))
+    else:
+        fm_text, fnm_text = _("false matches"), _("false non-matches")
+    ax.annotate(fm_text, (threshold + 0.03, 2e-5),
                 xytext=(0.40, 2e-6), fontsize=9, color=style.PALETTE[0],
                 arrowprops={"arrowstyle": "->", "color": style.PALETTE[0]})
-    ax.annotate(f"false non-matches{':' if show_rates else ''}{fnmr_text}", (threshold - 0.02, 2e-3),
+    ax.annotate(fnm_text, (threshold - 0.02, 2e-3),
                 xytext=(-0.48, 0.12), fontsize=9, color=style.PALETTE[3],
                 arrowprops={"arrowstyle": "->", "color": style.PALETTE[3]})
     ax.set_yscale("log")
     ax.set_ylim(1e-7, 1)
     ax.set_xlim(-0.5, 1.0)
-    ax.set_xlabel("similarity score (cosine similarity, no unit)")
-    ax.set_ylabel("share of comparisons per bin (log scale)")
+    ax.set_xlabel(_("similarity score (cosine similarity, no unit)"))
+    ax.set_ylabel(_("share of comparisons per bin (log scale)"))
     ax.legend(loc="upper right", fontsize=9)
     ax.figure.tight_layout()
     return ax
@@ -760,17 +804,17 @@ def plot_false_match_growth(p_values: Sequence[float] = (1e-3, 1e-4, 1e-5, 1e-6)
     if max_gallery < 10:
         raise ValueError(f"max_gallery must be at least 10, got {max_gallery}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.2))
+        _fig, ax = plt.subplots(figsize=(7.5, 4.2))
     n = np.logspace(0, math.log10(max_gallery), 400)
     for i, p in enumerate(p_values):
         ax.plot(n, 100 * prob_at_least_one_false_match(p, n), color=style.PALETTE[i % len(style.PALETTE)],
                 linewidth=2, label=f"p = {p:.0e}".replace("e-0", "e-"))
     ax.axhline(50, color=style.PALETTE[7], linewidth=1, linestyle=":")
-    ax.annotate("even odds", (3e6, 52), fontsize=9)
+    ax.annotate(_("even odds"), (3e6, 52), fontsize=9)
     if mark_daugman:
         sizes = np.asarray(DAUGMAN_EXAMPLE_GALLERIES, dtype=float)
         probs = 100 * prob_at_least_one_false_match(DAUGMAN_EXAMPLE_P, sizes)
-        ax.plot(sizes, probs, "o", color=style.PALETTE[7], markersize=6, label="Daugman's worked figures")
+        ax.plot(sizes, probs, "o", color=style.PALETTE[7], markersize=6, label=_("Daugman's worked figures"))
         for x, y in zip(sizes, probs):
             above = y > 99  # near the top the curves crowd together: label above the point instead
             ax.annotate(f"N = {x:,.0f}: {y:.{3 if above else 1}f}%", (x, y), xytext=(0, 7) if above else (8, -10),
@@ -779,9 +823,9 @@ def plot_false_match_growth(p_values: Sequence[float] = (1e-3, 1e-4, 1e-5, 1e-6)
     ax.set_xlim(1, max_gallery)
     ax.set_ylim(0, 110)
     ax.set_yticks(range(0, 101, 20))
-    ax.set_xlabel("gallery size N (people enrolled, log scale)")
-    ax.set_ylabel("chance of at least one\nfalse match per search (%)")
-    ax.legend(title="one-to-one false match rate", fontsize=9, title_fontsize=9, loc="upper left")
+    ax.set_xlabel(_("gallery size N (people enrolled, log scale)"))
+    ax.set_ylabel(_("chance of at least one\nfalse match per search (%)"))
+    ax.legend(title=_("one-to-one false match rate"), fontsize=9, title_fontsize=9, loc="upper left")
     ax.figure.tight_layout()
     return ax
 
@@ -794,23 +838,23 @@ def plot_measured_vs_formula(trial: SearchTrial, p: float, axes=None):
 
     style.use()
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(10, 4))
+        _fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     n_fine = np.logspace(0, math.log10(trial.gallery_sizes[-1]) + 0.1, 200)
     left, right = axes
     left.plot(n_fine, 100 * prob_at_least_one_false_match(p, n_fine), color=style.PALETTE[0], linewidth=2,
-              label="formula 1 - (1 - p)$^N$")
+              label=_("formula 1 - (1 - p)$^N$"))
     left.plot(trial.gallery_sizes, 100 * trial.share_with_false_match, "o", color=style.PALETTE[1],
-              label=f"measured ({trial.n_searches:,} searches)")
+              label=_("measured ({searches:,} searches)").format(searches=trial.n_searches))
     left.set_xscale("log")
-    left.set_xlabel("gallery size N (people, log scale)")
-    left.set_ylabel("searches with at least one\nfalse match (%)")
+    left.set_xlabel(_("gallery size N (people, log scale)"))
+    left.set_ylabel(_("searches with at least one\nfalse match (%)"))
     left.legend(fontsize=9)
-    right.plot(n_fine, expected_false_matches(p, n_fine), color=style.PALETTE[0], linewidth=2, label="formula p × N")
-    right.plot(trial.gallery_sizes, trial.mean_false_matches, "o", color=style.PALETTE[1], label="measured")
+    right.plot(n_fine, expected_false_matches(p, n_fine), color=style.PALETTE[0], linewidth=2, label=_("formula p × N"))
+    right.plot(trial.gallery_sizes, trial.mean_false_matches, "o", color=style.PALETTE[1], label=_("measured"))
     right.set_xscale("log")
     right.set_yscale("log")
-    right.set_xlabel("gallery size N (people, log scale)")
-    right.set_ylabel("false matches per search\n(average, log scale)")
+    right.set_xlabel(_("gallery size N (people, log scale)"))
+    right.set_ylabel(_("false matches per search\n(average, log scale)"))
     right.legend(fontsize=9)
     left.figure.tight_layout()
     return axes

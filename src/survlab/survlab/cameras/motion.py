@@ -22,6 +22,8 @@ from typing import Sequence
 import numpy as np
 from scipy import ndimage
 
+from ..i18n import _
+
 # The figures' look: a body and a head, in pixels.
 BODY_HEIGHT, BODY_WIDTH, HEAD_SIZE = 12, 6, 4
 
@@ -482,8 +484,8 @@ def without_flicker(spec: SceneSpec) -> SceneSpec:
 def _image(ax, image, title, cmap="gray", vmin=0.0, vmax=1.0):
     ax.imshow(image, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_title(title)
-    ax.set_xlabel("x (pixels)")
-    ax.set_ylabel("y (pixels)")
+    ax.set_xlabel(_("x (pixels)"))
+    ax.set_ylabel(_("y (pixels)"))
     ax.grid(False)
     for spine in ax.spines.values():  # a frame, so white masks do not melt into the page
         spine.set_visible(True)
@@ -510,7 +512,7 @@ def plot_frames(scene: Scene, frames: Sequence[int]):
         if i >= len(frames):
             ax.set_visible(False)  # an unused slot in the last row
             continue
-        _image(ax, scene.frames[frames[i]], f"frame {frames[i]}")
+        _image(ax, scene.frames[frames[i]], _("frame {t}").format(t=frames[i]))
         if i % ncols:
             ax.set_ylabel("")
     fig.tight_layout()
@@ -539,14 +541,16 @@ def plot_pipeline(scene: Scene, t: int, detector: Detector = Detector()):
     fig, grid = plt.subplots(2, 3, figsize=(10, 5.4))
     axes = grid.ravel()
     if detector.method == "difference":
-        _image(axes[0], video[t - 1], f"frame {t - 1}")
+        _image(axes[0], video[t - 1], _("frame {t}").format(t=t - 1))
     else:
-        _image(axes[0], running_average(video, detector.alpha)[t], "background model")
-    _image(axes[1], video[t], f"frame {t}")
-    _image(axes[2], change, "change (brighter = more)", vmax=max(0.3, float(change.max())))
-    _image(axes[3], raw, f"change > {detector.level:g}: {int(raw.sum())} pixels", cmap="gray_r")
-    _image(axes[4], cleaned, f"after clean-up: {int(cleaned.sum())} pixels", cmap="gray_r")
-    _image(axes[5], scene.truth[t], f"truth: {int(scene.truth[t].sum())} figure pixels", cmap="gray_r")
+        _image(axes[0], running_average(video, detector.alpha)[t], _("background model"))
+    _image(axes[1], video[t], _("frame {t}").format(t=t))
+    _image(axes[2], change, _("change (brighter = more)"), vmax=max(0.3, float(change.max())))
+    _image(axes[3], raw, _("change > {level:g}: {pixels} pixels").format(level=detector.level, pixels=int(raw.sum())),
+           cmap="gray_r")
+    _image(axes[4], cleaned, _("after clean-up: {pixels} pixels").format(pixels=int(cleaned.sum())), cmap="gray_r")
+    _image(axes[5], scene.truth[t], _("truth: {pixels} figure pixels").format(pixels=int(scene.truth[t].sum())),
+           cmap="gray_r")
     for ax in (axes[1], axes[2], axes[4], axes[5]):
         ax.set_ylabel("")
     fig.tight_layout()
@@ -561,17 +565,17 @@ def plot_sweep(levels: Sequence[float], results: Sequence[Scores], ax=None, mark
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+        _fig, ax = plt.subplots(figsize=(7, 4))
     levels = np.asarray(levels, dtype=float)
-    ax.plot(levels, [r.precision for r in results], marker="o", ms=3, color=style.PALETTE[0], label="precision")
-    ax.plot(levels, [r.recall for r in results], marker="s", ms=3, color=style.PALETTE[1], label="recall")
+    ax.plot(levels, [r.precision for r in results], marker="o", ms=3, color=style.PALETTE[0], label=_("precision"))
+    ax.plot(levels, [r.recall for r in results], marker="s", ms=3, color=style.PALETTE[1], label=_("recall"))
     ax.plot(levels, [r.f1 for r in results], ls="--", color=style.PALETTE[2], label="F1")
     if mark_best:
         best = best_level(list(levels), list(results))
         ax.axvline(best, color=style.PALETTE[7], lw=0.8, ls=":")
-        ax.annotate(f"best F1 at {best:g}", (best, 0.05), xytext=(4, 0), textcoords="offset points")
-    ax.set_xlabel("threshold (change in brightness, 0 to 1)")
-    ax.set_ylabel("score per frame (0 to 1)")
+        ax.annotate(_("best F1 at {level:g}").format(level=best), (best, 0.05), xytext=(4, 0), textcoords="offset points")
+    ax.set_xlabel(_("threshold (change in brightness, 0 to 1)"))
+    ax.set_ylabel(_("score per frame (0 to 1)"))
     ax.set_ylim(0, 1.05)
     ax.legend(loc="lower left")
     return ax
@@ -586,7 +590,7 @@ def plot_timeline(scene: Scene, alarm_rows: dict[str, np.ndarray], ax=None):
     style.use()
     rows = {"someone moving (truth)": scene.moving, **alarm_rows}
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.55 * len(rows) + 1.3))
+        _fig, ax = plt.subplots(figsize=(8, 0.55 * len(rows) + 1.3))
     frames = np.arange(scene.n_frames)
     for i, (label, flags) in enumerate(rows.items()):
         flags = np.asarray(flags, dtype=bool)
@@ -598,11 +602,11 @@ def plot_timeline(scene: Scene, alarm_rows: dict[str, np.ndarray], ax=None):
             false = flags & ~scene.moving
             false[0] = False
             ax.scatter(frames[false], np.full(false.sum(), i + 0.5), marker="v", s=18, color=style.PALETTE[3],
-                       label="false alarm" if i == 1 else None)
-    ax.set_yticks(range(len(rows)), list(rows))
+                       label=_("false alarm") if i == 1 else None)
+    ax.set_yticks(range(len(rows)), [_(label) for label in rows])
     ax.invert_yaxis()
     ax.set_xlim(-0.5, scene.n_frames - 0.5)
-    ax.set_xlabel("frame number")
+    ax.set_xlabel(_("frame number"))
     ax.grid(False)
     if len(rows) > 1:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))

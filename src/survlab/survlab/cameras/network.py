@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, fields, replace
 
 from .. import magnitudes
+from ..i18n import _
 
 LIMITS = ("storage", "bandwidth", "power", "viewers")
 """The four resources a camera network can run out of, in the order they are reported."""
@@ -281,7 +282,7 @@ def _axes(ax, figsize):
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+        _fig, ax = plt.subplots(figsize=figsize)
     return ax
 
 
@@ -313,13 +314,13 @@ def plot_pipeline(ax=None):
     xs = [0.95 + i * step for i in range(5)]  # the top row's box centres
     boxes = {
         # name: (x centre, y centre, label, colour, what limits it)
-        "lens": (xs[0], row, "Lens and\nsensor", camera, "light, lens,\nresolution"),
-        "encoder": (xs[1], row, "Encoder\n(H.264, H.265)", camera, "bitrate,\ncomputing"),
-        "network": (xs[2], row, "Network\n(cable, radio)", network_c, "bandwidth,\nreach"),
-        "recorder": (xs[3], row, "Recorder\n(card or NVR)", storage, "disk,\nretention"),
-        "archive": (xs[4], row, "Central\narchive", storage, "disk, links,\nwho may look"),
-        "viewers": (7.0, low, "Viewing room\n(people)", use, "attention,\nstaff"),
-        "analytics": (9.55, low, "Analytics\n(software)", use, "computing,\nerrors"),
+        "lens": (xs[0], row, _("Lens and\nsensor"), camera, _("light, lens,\nresolution")),
+        "encoder": (xs[1], row, _("Encoder\n(H.264, H.265)"), camera, _("bitrate,\ncomputing")),
+        "network": (xs[2], row, _("Network\n(cable, radio)"), network_c, _("bandwidth,\nreach")),
+        "recorder": (xs[3], row, _("Recorder\n(card or NVR)"), storage, _("disk,\nretention")),
+        "archive": (xs[4], row, _("Central\narchive"), storage, _("disk, links,\nwho may look")),
+        "viewers": (7.0, low, _("Viewing room\n(people)"), use, _("attention,\nstaff")),
+        "analytics": (9.55, low, _("Analytics\n(software)"), use, _("computing,\nerrors")),
     }
     w, h = 1.6, 1.1
     for x, y, label, colour, limit in boxes.values():
@@ -336,23 +337,23 @@ def plot_pipeline(ax=None):
                     ha="center", va="bottom", fontsize=8)
 
     edge = w / 2 + 0.06  # from a box's centre to just past its border
-    for (a, b), text in zip(zip(xs, xs[1:]), ("pixels", "stream", "stream", "copies")):
+    for (a, b), text in zip(zip(xs, xs[1:]), (_("pixels"), _("stream"), _("stream"), _("copies"))):
         arrow((a + edge, row), (b - edge, row), text)
     below_text, top_of_low = 3.1, low + h / 2 + 0.06
     arrow((xs[3] - 0.15, below_text), (7.15, top_of_low))
     arrow((xs[4] - 0.25, below_text), (7.6, top_of_low))
     arrow((xs[4] + 0.1, below_text), (9.8, top_of_low))
-    arrow((9.55 - edge, low), (7.0 + edge, low), "alerts")
+    arrow((9.55 - edge, low), (7.0 + edge, low), _("alerts"))
     # the camera itself: lens, sensor and encoder (and often a memory card)
     left, right = 0.05, xs[1] + edge - 0.02
     ax.add_patch(FancyBboxPatch((left, 3.0), right - left, 2.2, boxstyle="round,pad=0.02", fill=False,
                                 linestyle="--", edgecolor="0.5"))
-    ax.text((left + right) / 2, 5.27, "inside the camera", ha="center", va="bottom", fontsize=9.5, color="0.35")
+    ax.text((left + right) / 2, 5.27, _("inside the camera"), ha="center", va="bottom", fontsize=9.5, color="0.35")
     # electricity runs under every stage
     ax.add_patch(FancyBboxPatch((0.05, 0.15), 10.8, 0.45, boxstyle="round,pad=0.02",
                                 facecolor=style.PALETTE[6], alpha=0.35, edgecolor="none"))
-    ax.text(5.45, 0.375, "Electricity: every stage stops when the power does", ha="center", va="center", fontsize=10)
-    note = "Live video can be watched from\nthe recorder or the archive;\nold video only from wherever\nit is still stored."
+    ax.text(5.45, 0.375, _("Electricity: every stage stops when the power does"), ha="center", va="center", fontsize=10)
+    note = _("Live video can be watched from\nthe recorder or the archive;\nold video only from wherever\nit is still stored.")
     ax.text(0.15, low, note, ha="left", va="center", fontsize=9.5, color="0.3")
     return ax
 
@@ -372,7 +373,7 @@ def plot_pixels_on_target(ax=None, width_px: int = 1920, fields_of_view=(30, 60,
     distances = np.linspace(1, max_distance_m, 200)
     for hfov in fields_of_view:
         px = [pixels_on_target(d, hfov, width_px, object_width_m) for d in distances]
-        ax.plot(distances, px, label=f"{hfov}° field of view", linewidth=2)
+        ax.plot(distances, px, label=_("{hfov}° field of view").format(hfov=hfov), linewidth=2)
     ax.set_yscale("log")
     low, high = ax.get_ylim()
     if bands:
@@ -380,14 +381,15 @@ def plot_pixels_on_target(ax=None, width_px: int = 1920, fields_of_view=(30, 60,
         for i, name in enumerate(DORI_PX_PER_M):
             ax.axhspan(edges[i], edges[i + 1], color="0.5", alpha=0.06 + 0.05 * i, linewidth=0)
             ax.axhline(edges[i], color="0.45", linewidth=0.8, linestyle=":")
-            ax.text(max_distance_m, edges[i] * 1.04, f"{name} ({edges[i]:g} px)", ha="right", va="bottom",
+            ax.text(max_distance_m, edges[i] * 1.04, _("{task} ({px:g} px)").format(task=_(name), px=edges[i]),
+                    ha="right", va="bottom",
                     fontsize=8, color="0.3")
         ax.set_ylim(low, high)
     _plain_log_ticks(ax.yaxis, low, high, steps=(1, 2, 5))
-    ax.set_xlabel("distance from the camera (m)")
-    ax.set_ylabel(f"pixels across a {object_width_m * 100:.0f} cm face (log scale)")
-    ax.set_title(f"A {width_px}-pixel-wide camera: wider view, fewer pixels per face")
-    ax.legend(title="lens", loc="lower left")
+    ax.set_xlabel(_("distance from the camera (m)"))
+    ax.set_ylabel(_("pixels across a {cm:.0f} cm face (log scale)").format(cm=object_width_m * 100))
+    ax.set_title(_("A {width}-pixel-wide camera: wider view, fewer pixels per face").format(width=width_px))
+    ax.legend(title=_("lens"), loc="lower left")
     return ax
 
 
@@ -410,7 +412,7 @@ def plot_storage_by_codec(ax=None, fps: float = 25, resolutions=("720p", "1080p"
             w, h = RESOLUTIONS[name]
             mbps = raw_bitrate_mbps(w, h, fps) if kind == "uncompressed" else encoded_bitrate_mbps(w, h, fps, kind)
             gb.append(storage_tb(1, mbps, 1) * 1000)
-        bars = ax.bar(x + (i - 1) * width, gb, width, label=kind, color=style.PALETTE[i])
+        bars = ax.bar(x + (i - 1) * width, gb, width, label=_(kind), color=style.PALETTE[i])
         for bar, value in zip(bars, gb):
             ax.annotate(magnitudes.format_bytes(value * 1e9), (bar.get_x() + bar.get_width() / 2, value),
                         xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=7.5)
@@ -418,10 +420,11 @@ def plot_storage_by_codec(ax=None, fps: float = 25, resolutions=("720p", "1080p"
     ax.set_ylim(top=ax.get_ylim()[1] * 4)
     _plain_log_ticks(ax.yaxis, *ax.get_ylim(), steps=(1,))
     ax.set_xticks(x, [f"{name}\n({RESOLUTIONS[name][0]}×{RESOLUTIONS[name][1]})" for name in resolutions])
-    ax.set_xlabel(f"resolution (all at {fps:g} frames per second)")
-    ax.set_ylabel("storage for one camera, one day (GB, log scale)")
+    ax.set_xlabel(_("resolution (all at {fps:g} frames per second)").format(fps=fps))
+    ax.set_ylabel(_("storage for one camera, one day (GB, log scale)"))
     ratios = sorted(RAW_BITS_PER_PIXEL / bpp for bpp in ASSUMED_BITS_PER_PIXEL.values())
-    ax.set_title(f"Compression shrinks video {ratios[0]:.0f} to {ratios[-1]:.0f} times (assumed rates)")
+    ax.set_title(_("Compression shrinks video {low:.0f} to {high:.0f} times (assumed rates)").format(
+        low=ratios[0], high=ratios[-1]))
     ax.legend(ncol=3, loc="upper left")
     return ax
 
@@ -437,22 +440,25 @@ def plot_binding_limits(net: Network, budget: Budget, ax=None, title: str = ""):
     cap = max(finite + [net.cameras]) * 3  # where to draw a resource that sets no limit
     values = [allowed[k] if math.isfinite(allowed[k]) else cap for k in LIMITS]
     colours = [style.PALETTE[3] if k == binding else style.PALETTE[0] for k in LIMITS]
-    ax.barh(list(LIMITS), values, color=colours)
+    ax.barh(range(len(LIMITS)), values, color=colours)
+    ax.set_yticks(range(len(LIMITS)), [_(k) for k in LIMITS])
     ax.invert_yaxis()
     ax.set_xscale("log")
     for y, (k, v) in enumerate(zip(LIMITS, values)):
-        text = "no limit" if not math.isfinite(allowed[k]) else f"{v:,.0f}"
-        ax.annotate(text + ("  (binding)" if k == binding else ""), (v, y), xytext=(4, 0),
+        text = _("no limit") if not math.isfinite(allowed[k]) else f"{v:,.0f}"
+        if k == binding:
+            text = _("{allowed}  (binding)").format(allowed=text)
+        ax.annotate(text, (v, y), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=9)
     ax.axvline(net.cameras, color="0.2", linestyle="--", linewidth=1.2)
-    ax.annotate(f"planned: {net.cameras:,}", (net.cameras, 1.0), xycoords=ax.get_xaxis_transform(),
+    ax.annotate(_("planned: {cameras:,}").format(cameras=net.cameras), (net.cameras, 1.0), xycoords=ax.get_xaxis_transform(),
                 xytext=(4, -4), textcoords="offset points", fontsize=9, va="top")
     low, high = min(values) / 2, max(values) * 6
     ax.set_xlim(low, high)
     _plain_log_ticks(ax.xaxis, low, high, steps=(1, 3))
-    ax.set_xlabel("cameras the budget allows (log scale)")
-    ax.set_ylabel("resource")
-    ax.set_title(title or f"Which budget runs out first? Here: {binding}")
+    ax.set_xlabel(_("cameras the budget allows (log scale)"))
+    ax.set_ylabel(_("resource"))
+    ax.set_title(_(title) if title else _("Which budget runs out first? Here: {limit}").format(limit=_(binding)))
     return ax
 
 
@@ -475,11 +481,11 @@ def plot_limits_vs_bitrate(net: Network, budget: Budget, ax=None, bitrates=None)
         ys = np.array(curves[k], dtype=float)
         if np.all(np.isinf(ys)):
             continue  # this resource sets no limit under these assumptions
-        ax.plot(bitrates, ys, styles[k], color=style.PALETTE[i], linewidth=2.2, label=k)
+        ax.plot(bitrates, ys, styles[k], color=style.PALETTE[i], linewidth=2.2, label=_(k))
     envelope = np.min(np.array([curves[k] for k in LIMITS], dtype=float), axis=0)
-    ax.fill_between(bitrates, 1, envelope, color="0.85", alpha=0.6, label="cameras the budget supports")
+    ax.fill_between(bitrates, 1, envelope, color="0.85", alpha=0.6, label=_("cameras the budget supports"))
     ax.axvline(net.bitrate_mbps, color="0.2", linewidth=1, linestyle=(0, (1, 2)))
-    ax.annotate(f"assumed: {net.bitrate_mbps:g} Mbps", (net.bitrate_mbps, 0.0), xycoords=ax.get_xaxis_transform(),
+    ax.annotate(_("assumed: {mbps:g} Mbps").format(mbps=net.bitrate_mbps), (net.bitrate_mbps, 0.0), xycoords=ax.get_xaxis_transform(),
                 xytext=(4, 6), textcoords="offset points", fontsize=9)
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -488,8 +494,8 @@ def plot_limits_vs_bitrate(net: Network, budget: Budget, ax=None, bitrates=None)
     ax.set_ylim(ylow, yhigh)
     _plain_log_ticks(ax.xaxis, min(bitrates), max(bitrates), ticks=[2.0 ** k for k in range(-6, 8)])
     _plain_log_ticks(ax.yaxis, ylow, yhigh, steps=(1, 3))
-    ax.set_xlabel("bitrate of one camera (Mbps, log scale)")
-    ax.set_ylabel("cameras the budget allows (log scale)")
-    ax.set_title("The lowest line binds: which one depends on the bitrate")
+    ax.set_xlabel(_("bitrate of one camera (Mbps, log scale)"))
+    ax.set_ylabel(_("cameras the budget allows (log scale)"))
+    ax.set_title(_("The lowest line binds: which one depends on the bitrate"))
     ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=3)
     return ax

@@ -20,6 +20,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from ..i18n import _
+
 PLATE_LETTERS = 2  # letters at the start of a plate
 PLATE_DIGITS = 4  # digits after them
 PLATE_LENGTH = PLATE_LETTERS + PLATE_DIGITS
@@ -329,7 +331,8 @@ class Read:
         return self.time_h % HOURS_PER_DAY
 
     def __repr__(self) -> str:
-        return f"Read({DAY_NAMES[self.day]} {_clock(self.hour)}, {self.camera}, read {self.text!r})"
+        return _("Read({day} {time}, {camera}, read {text})").format(
+            day=_(DAY_NAMES[self.day]), time=_clock(self.hour), camera=self.camera, text=repr(self.text))
 
 
 @dataclass(frozen=True)
@@ -661,8 +664,8 @@ def plot_reader_stages(fig=None):
     ax.add_patch(Polygon([(0.32, 0.33), (0.68, 0.36), (0.68, 0.46), (0.32, 0.43)], closed=True, fc="white", ec=ink))
     ax.text(0.5, 0.395, plate, ha="center", va="center", fontsize=10, family="monospace", rotation=4)
     ax.add_patch(Rectangle((0.29, 0.30), 0.42, 0.19, fill=False, ec=accent, lw=2, ls="--"))
-    ax.set_title("1. Find the plate", loc="left")
-    ax.text(0.0, 0.02, "Fails with: steep angles,\nglare, dirt, darkness,\nmotion blur", fontsize=10.5, color=warn)
+    ax.set_title(_("1. Find the plate"), loc="left")
+    ax.text(0.0, 0.02, _("Fails with: steep angles,\nglare, dirt, darkness,\nmotion blur"), fontsize=10.5, color=warn)
 
     # 2. Segment: cut the plate into one box per character.
     ax = axes[1]
@@ -672,8 +675,9 @@ def plot_reader_stages(fig=None):
         x = 0.05 + i * width
         ax.text(x + width / 2, 0.5, ch, ha="center", va="center", fontsize=18, family="monospace")
         ax.add_patch(Rectangle((x + 0.01, 0.38), width - 0.02, 0.24, fill=False, ec=accent, lw=1.5))
-    ax.set_title("2. Separate characters", loc="left")
-    ax.text(0.0, 0.02, "Fails with: bolts, frames,\nstickers, characters\ntouching or worn", fontsize=10.5, color=warn)
+    ax.set_title(_("2. Separate characters"), loc="left")
+    ax.text(0.0, 0.02, _("Fails with: bolts, frames,\nstickers, characters\ntouching or worn"), fontsize=10.5,
+            color=warn)
 
     for ax in axes[:2]:
         ax.set_xlim(0, 1)
@@ -686,10 +690,10 @@ def plot_reader_stages(fig=None):
     colours = [accent, warn, "#999999", "#999999"]
     ax.bar(candidates, scores, color=colours)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("candidate, third character")
-    ax.set_ylabel("score (illustrative, 0 to 1)")
-    ax.set_title("3. Read each character", loc="left")
-    ax.text(-0.5, 0.74, "Look-alikes compete:\n0/O, 8/B, 1/I,\n5/S, 2/Z", fontsize=10.5, color=warn)
+    ax.set_xlabel(_("candidate, third character"))
+    ax.set_ylabel(_("score (illustrative, 0 to 1)"))
+    ax.set_title(_("3. Read each character"), loc="left")
+    ax.text(-0.5, 0.74, _("Look-alikes compete:\n0/O, 8/B, 1/I,\n5/S, 2/Z"), fontsize=10.5, color=warn)
     fig.tight_layout()
     return fig
 
@@ -705,7 +709,7 @@ def plot_town(town: Town, week: Week | None = None, vehicle: int | None = None, 
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.2, 6.2))
+        _fig, ax = plt.subplots(figsize=(6.2, 6.2))
     km = town.block_km
     extent = (town.size - 1) * km
     for i in range(town.size):  # the road grid
@@ -715,31 +719,31 @@ def plot_town(town: Town, week: Week | None = None, vehicle: int | None = None, 
         homes = Counter(v.home for v in town.vehicles)
         xs, ys = zip(*homes)
         ax.scatter([x * km for x in xs], [y * km for y in ys], s=[8 * c for c in homes.values()],
-                   color=style.PALETTE[5], alpha=0.7, label="homes (area = number)", zorder=1)
+                   color=style.PALETTE[5], alpha=0.7, label=_("homes (area = number)"), zorder=1)
         wx, wy = zip(*town.workplaces)
         ax.scatter([x * km for x in wx], [y * km for y in wy], marker="s", s=110, color=style.PALETTE[1],
-                   edgecolor="black", label="workplaces", zorder=2)
+                   edgecolor="black", label=_("workplaces"), zorder=2)
         sizes = {name: 90 for name in town.cameras}
     else:
         v = town.vehicles[vehicle]
         path = route(v.home, v.work, v.x_first)
-        ax.plot([x * km for x, _ in path], [y * km for _, y in path], color=style.PALETTE[0], lw=3,
-                alpha=0.8, label="commute", zorder=1)
+        ax.plot([x * km for x, _y in path], [y * km for _x, y in path], color=style.PALETTE[0], lw=3,
+                alpha=0.8, label=_("commute"), zorder=1)
         ax.scatter([v.home[0] * km], [v.home[1] * km], marker="^", s=160, color=style.PALETTE[2],
-                   edgecolor="black", label="home", zorder=3)
+                   edgecolor="black", label=_("home"), zorder=3)
         ax.scatter([v.work[0] * km], [v.work[1] * km], marker="s", s=140, color=style.PALETTE[1],
-                   edgecolor="black", label="workplace", zorder=3)
+                   edgecolor="black", label=_("workplace"), zorder=3)
         counts = Counter(r.camera for r in (week.reads_of_vehicle(vehicle) if week else []))
         sizes = {name: 40 + 25 * counts.get(name, 0) for name in town.cameras}
         for name, (x, y) in town.cameras.items():
             if counts.get(name):
-                label = f"{counts[name]} read" + ("s" if counts[name] > 1 else "")
+                label = (_("{n} reads") if counts[name] > 1 else _("{n} read")).format(n=counts[name])
                 ax.annotate(label, (x * km, y * km), xytext=(8, -14),
                             textcoords="offset points", fontsize=9, color=style.PALETTE[3])
     names = list(town.cameras)
     ax.scatter([town.cameras[n][0] * km for n in names], [town.cameras[n][1] * km for n in names],
                s=[sizes[n] for n in names], marker="o", facecolor="white", edgecolor=style.PALETTE[3],
-               linewidth=2, label="cameras", zorder=4)
+               linewidth=2, label=_("cameras"), zorder=4)
     for n in names:
         x, y = town.cameras[n]
         ax.annotate(n, (x * km, y * km), xytext=(6, 6), textcoords="offset points", fontsize=10, weight="bold")
@@ -747,8 +751,8 @@ def plot_town(town: Town, week: Week | None = None, vehicle: int | None = None, 
     ax.set_ylim(-0.3, extent + 0.3)
     ax.set_aspect("equal")
     ax.grid(False)  # the roads are the grid
-    ax.set_xlabel("west to east (km)")
-    ax.set_ylabel("south to north (km)")
+    ax.set_xlabel(_("west to east (km)"))
+    ax.set_ylabel(_("south to north (km)"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
@@ -761,7 +765,7 @@ def plot_trail(reads: Sequence[Read], ax=None, title: str = ""):
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.8))
+        _fig, ax = plt.subplots(figsize=(7.5, 3.8))
     cams = sorted({r.camera for r in reads}, key=lambda c: int(c[1:]) if c[1:].isdigit() else c)
     markers = "osD^vP*X"
     spread = 0.6 / max(1, len(cams) - 1) if len(cams) > 1 else 0.0
@@ -770,15 +774,15 @@ def plot_trail(reads: Sequence[Read], ax=None, title: str = ""):
         offset = -0.3 + i * spread if len(cams) > 1 else 0.0  # reads minutes apart must not hide each other
         ax.scatter([r.hour for r in rs], [r.day + offset for r in rs], s=55, color=style.PALETTE[i % len(style.PALETTE)],
                    marker=markers[i % len(markers)], edgecolor="black", linewidth=0.5, label=cam, zorder=3)
-    ax.set_yticks(range(DAYS_PER_WEEK), DAY_NAMES)
+    ax.set_yticks(range(DAYS_PER_WEEK), [_(day) for day in DAY_NAMES])
     ax.set_ylim(DAYS_PER_WEEK - 0.5, -0.5)
     ax.set_xlim(0, 24)
     ax.set_xticks(range(0, 25, 3))
-    ax.set_xlabel("time of day (hours)")
-    ax.set_ylabel("day of the week")
-    ax.legend(title="camera", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_xlabel(_("time of day (hours)"))
+    ax.set_ylabel(_("day of the week"))
+    ax.legend(title=_("camera"), loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title:
-        ax.set_title(title)
+        ax.set_title(_(title))
     return ax
 
 
@@ -799,19 +803,20 @@ def plot_identification(town: Town, week: Week, ks: Iterable[int] = range(1, 31)
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots()
+        _fig, ax = plt.subplots()
     curve = identification_curve(town, week, ks, trials, seed)
-    labels = {"home": "home camera", "work": "workplace camera", "both": "both"}
+    labels = {"home": _("home camera"), "work": _("workplace camera"), "both": _("both")}
     for (what, label), ls in zip(labels.items(), ("-", "--", "-")):
         ax.plot(curve["k"], 100 * curve[what], ls, lw=2.5 if what == "both" else 1.8, label=label)
     typical = float(np.median(reads_per_vehicle(week, len(town.vehicles))[placeable(town)]))
     ax.axvline(typical, color="#555555", ls=":", lw=1.5)
-    ax.annotate(f"a typical week's reads\nof these vehicles: {typical:.0f}", (typical, 25), xytext=(-6, 0),
+    ax.annotate(_("a typical week's reads\nof these vehicles: {reads:.0f}").format(reads=typical), (typical, 25),
+                xytext=(-6, 0),
                 textcoords="offset points", ha="right", fontsize=9, color="#555555")
     ax.set_ylim(0, 100)
     ax.set_xlim(curve["k"][0], curve["k"][-1])
-    ax.set_xlabel("plate reads of one vehicle used (k)")
-    ax.set_ylabel("vehicles correctly placed (%)")
+    ax.set_xlabel(_("plate reads of one vehicle used (k)"))
+    ax.set_ylabel(_("vehicles correctly placed (%)"))
     ax.legend(loc="upper left")
     return ax
 

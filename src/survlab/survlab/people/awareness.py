@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import style
+from ..i18n import _
 
 Z95 = 1.959963984540054  # the standard normal quantile for a 95% two-sided interval
 
@@ -161,14 +162,17 @@ def plot_expected_loss(true_chances: tuple[float, ...] = (0.1, 0.5), stakes: Sta
     ax = style.axes(ax)
     for i, q in enumerate(true_chances):
         believed, loss = loss_curve(q, stakes)
-        side = "over-estimating" if q < stakes.break_even else "under-estimating"
+        label = (_("true chance {q:g}: over-estimating costs {loss:g}") if q < stakes.break_even
+                 else _("true chance {q:g}: under-estimating costs {loss:g}"))
         ax.plot(believed, loss, color=style.PALETTE[i], lw=2.2,
-                label=f"true chance {q:g}: {side} costs {expected_loss(1 - q if q < stakes.break_even else 0, q, stakes):g}")
+                label=label.format(q=q, loss=expected_loss(1 - q if q < stakes.break_even else 0, q, stakes)))
         ax.axvline(q, color=style.PALETTE[i], ls="--", lw=1)
-    ax.axvline(stakes.break_even, color="black", ls=":", lw=1.5, label=f"break-even belief B/C = {stakes.break_even:g}")
-    ax.set_xlabel("believed chance of detection")
-    ax.set_ylabel("expected loss (units of benefit)")
-    ax.set_title(f"Acting on a wrong belief (benefit B = {stakes.benefit:g}, penalty C = {stakes.penalty:g})")
+    ax.axvline(stakes.break_even, color="black", ls=":", lw=1.5,
+               label=_("break-even belief B/C = {break_even:g}").format(break_even=stakes.break_even))
+    ax.set_xlabel(_("believed chance of detection"))
+    ax.set_ylabel(_("expected loss (units of benefit)"))
+    ax.set_title(_("Acting on a wrong belief (benefit B = {benefit:g}, penalty C = {penalty:g})").format(
+        benefit=stakes.benefit, penalty=stakes.penalty))
     ax.legend(loc="center right", fontsize=8)
     return ax
 
@@ -181,12 +185,12 @@ def plot_intervals(n: int = 100, counts: tuple[int, ...] = (0, 2, 5, 10, 30, 50)
                                                      ("Wilson", wilson_interval, style.PALETTE[0]))):
             lo, hi = fn(k, n)
             y = row + (0.15 if offset else -0.15)
-            ax.plot([lo, hi], [y, y], color=colour, lw=3, label=name if row == 0 else None)
+            ax.plot([lo, hi], [y, y], color=colour, lw=3, label=_(name) if row == 0 else None)
             ax.plot([k / n], [y], "o", color="black", ms=3)
     ax.axvline(0, color="grey", lw=0.8)
-    ax.set_yticks(range(len(counts)), [f"{k} of {n}" for k in counts])
-    ax.set_xlabel("share of respondents (95% interval)")
-    ax.set_title(f"Two intervals for the same answers, n = {n}")
+    ax.set_yticks(range(len(counts)), [_("{k} of {n}").format(k=k, n=n) for k in counts])
+    ax.set_xlabel(_("share of respondents (95% interval)"))
+    ax.set_title(_("Two intervals for the same answers, n = {n}").format(n=n))
     ax.legend(loc="lower right", fontsize=8)
     return ax
 
@@ -196,11 +200,11 @@ def plot_coverage(n: int = 100, ps: np.ndarray | None = None, ax=None):
     ax = style.axes(ax)
     ps = np.linspace(0.01, 0.5, 50) if ps is None else ps
     for name, fn, colour in (("Wald", wald_interval, style.PALETTE[1]), ("Wilson", wilson_interval, style.PALETTE[0])):
-        ax.plot(ps, [coverage(fn, float(p), n, trials=4_000) for p in ps], color=colour, lw=2, label=name)
-    ax.axhline(0.95, color="black", ls="--", lw=1, label="promised 95%")
-    ax.set_xlabel("true share in the population")
-    ax.set_ylabel("share of surveys whose interval holds it")
-    ax.set_title(f"Coverage of 95% intervals, n = {n} (synthetic surveys)")
+        ax.plot(ps, [coverage(fn, float(p), n, trials=4_000) for p in ps], color=colour, lw=2, label=_(name))
+    ax.axhline(0.95, color="black", ls="--", lw=1, label=_("promised 95%"))
+    ax.set_xlabel(_("true share in the population"))
+    ax.set_ylabel(_("share of surveys whose interval holds it"))
+    ax.set_title(_("Coverage of 95% intervals, n = {n} (synthetic surveys)").format(n=n))
     ax.legend(loc="lower right", fontsize=8)
     return ax
 
@@ -213,12 +217,13 @@ def plot_reachable_bias(population: Population | None = None, sizes: tuple[int, 
     for i, n in enumerate(sizes):
         for reachable_only, ls in ((False, "-"), (True, "--")):
             est = survey_estimates(population, n, reachable_only=reachable_only)
-            who = "reachable only" if reachable_only else "everyone"
+            label = _("n = {n}, reachable only") if reachable_only else _("n = {n}, everyone")
             ax.hist(est, bins=bins, histtype="step", lw=2, ls=ls, color=style.PALETTE[i],
-                    label=f"n = {n}, {who}")
-    ax.axvline(population.true_share, color="black", lw=1, label=f"true share ({population.true_share:.3f})")
-    ax.set_xlabel("estimated share holding the view")
-    ax.set_ylabel("surveys (of 2,000)")
-    ax.set_title("Sampling only the reachable: more people, same wrong answer")
+                    label=label.format(n=n))
+    ax.axvline(population.true_share, color="black", lw=1,
+               label=_("true share ({share:.3f})").format(share=population.true_share))
+    ax.set_xlabel(_("estimated share holding the view"))
+    ax.set_ylabel(_("surveys (of 2,000)"))
+    ax.set_title(_("Sampling only the reachable: more people, same wrong answer"))
     ax.legend(loc="upper left", fontsize=7)
     return ax

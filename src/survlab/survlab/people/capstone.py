@@ -32,6 +32,7 @@ import numpy as np
 from .. import book, style
 from ..biometrics import idcards
 from ..cameras import plates
+from ..i18n import _
 from ..screens import devices, iptv
 
 HOURS_PER_WEEK = idcards.HOURS_PER_WEEK  # 168, one definition for the whole course
@@ -266,14 +267,15 @@ def plot_week(records: dict[str, list[Sighting]] | None = None, ax=None):
     records = records or week_records()
     for row, name in enumerate(SYSTEMS):
         hs = sorted(hours(records[name]))
-        ax.bar(hs, 0.8, bottom=row - 0.4, width=1.0, color=style.PALETTE[row], align="edge", label=name)
+        ax.bar(hs, 0.8, bottom=row - 0.4, width=1.0, color=style.PALETTE[row], align="edge", label=_(name))
     all_hours = sorted(hours(joined(records)))
     ax.bar(all_hours, 0.8, bottom=len(SYSTEMS) - 0.4, width=1.0, color="black", align="edge")
-    ax.set_yticks(range(len(SYSTEMS) + 1), [*SYSTEMS, "joined"])
-    ax.set_xticks(range(0, HOURS_PER_WEEK + 1, 24), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", ""])
+    ax.set_yticks(range(len(SYSTEMS) + 1), [*(_(name) for name in SYSTEMS), _("joined")])
+    ax.set_xticks(range(0, HOURS_PER_WEEK + 1, 24),
+                  [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"), ""])
     ax.set_xlim(0, HOURS_PER_WEEK)
-    ax.set_xlabel("hour of the week")
-    ax.set_title("One synthetic week: the hours each system accounts for")
+    ax.set_xlabel(_("hour of the week"))
+    ax.set_title(_("One synthetic week: the hours each system accounts for"))
     ax.grid(axis="y", visible=False)
     return ax
 
@@ -288,7 +290,7 @@ def plot_cumulative(records: dict[str, list[Sighting]] | None = None, ax=None):
         ax.bar(i, added, bottom=bottom, color=style.PALETTE[i])
         ax.text(i, total + 1, f"+{added} → {total}", ha="center", fontsize=8)
         bottom = total
-    ax.set_xticks(range(len(steps)), [f"+ {name}" for name, _, _ in steps])
-    ax.set_ylabel(f"hours of the week accounted for (of {HOURS_PER_WEEK})")
-    ax.set_title("What each system adds when joined to the ones before")
+    ax.set_xticks(range(len(steps)), [f"+ {_(name)}" for name, _added, _total in steps])
+    ax.set_ylabel(_("hours of the week accounted for (of {hours})").format(hours=HOURS_PER_WEEK))
+    ax.set_title(_("What each system adds when joined to the ones before"))
     return ax

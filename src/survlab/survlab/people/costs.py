@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import style
 from ..cameras import network
+from ..i18n import _
 
 HOURS_PER_WEEK = 24 * 7
 HOURS_PER_YEAR = 24 * 365
@@ -144,16 +145,16 @@ def plot_costs_over_time(a: Assumptions = Assumptions(), years: int = 15, ax=Non
     """Yearly cost of guards against cameras, with and without analytics, as equipment gets cheaper."""
     ax = style.axes(ax)
     t = np.arange(years + 1)
-    ax.plot(t, [human_cost(a)] * len(t), color=style.PALETTE[3], lw=2.2, label="guards at every post")
+    ax.plot(t, [human_cost(a)] * len(t), color=style.PALETTE[3], lw=2.2, label=_("guards at every post"))
     for i, (label, assumptions) in enumerate((("cameras, people watch every feed", a),
                                                ("cameras with analytics", a.automated()))):
-        ax.plot(t, [machine_cost(assumptions, y) for y in t], color=style.PALETTE[i], lw=2.2, label=label)
+        ax.plot(t, [machine_cost(assumptions, y) for y in t], color=style.PALETTE[i], lw=2.2, label=_(label))
         be = break_even_year(assumptions)
         if be is not None and be <= years:
             ax.plot([be], [machine_cost(assumptions, be)], "o", color=style.PALETTE[i])
-    ax.set_xlabel("year (equipment price falls {:.0%} a year)".format(a.price_decline))
-    ax.set_ylabel("cost per year (wage-years)")
-    ax.set_title(f"Watching {a.posts} posts round the clock (hypothetical)")
+    ax.set_xlabel(_("year (equipment price falls {decline:.0%} a year)").format(decline=a.price_decline))
+    ax.set_ylabel(_("cost per year (wage-years)"))
+    ax.set_title(_("Watching {posts} posts round the clock (hypothetical)").format(posts=a.posts))
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8)
     return ax
@@ -166,12 +167,12 @@ def plot_breakdown(a: Assumptions = Assumptions(), years: tuple[int, ...] = (0, 
     bottoms = np.zeros(len(years))
     for i, part in enumerate(parts):
         values = np.array([machine_cost_breakdown(a, y)[part] for y in years])
-        ax.bar([str(y) for y in years], values, bottom=bottoms, color=style.PALETTE[i], label=part)
+        ax.bar([str(y) for y in years], values, bottom=bottoms, color=style.PALETTE[i], label=_(part))
         bottoms += values
-    ax.axhline(human_cost(a), color="black", ls="--", lw=1.5, label="guards")
-    ax.set_xlabel("year")
-    ax.set_ylabel("cost per year (wage-years)")
-    ax.set_title("What the camera system's cost is made of (people watch every feed)")
+    ax.axhline(human_cost(a), color="black", ls="--", lw=1.5, label=_("guards"))
+    ax.set_xlabel(_("year"))
+    ax.set_ylabel(_("cost per year (wage-years)"))
+    ax.set_title(_("What the camera system's cost is made of (people watch every feed)"))
     ax.legend(fontsize=8, ncol=2)
     return ax
 
@@ -184,15 +185,17 @@ def plot_sensitivity(a: Assumptions = Assumptions(), horizon: int = 50, ax=None)
     order = sorted(table, key=lambda n: swing(table[n], horizon))
     for row, name in enumerate(order):
         half, double = (horizon if y is None else y for y in table[name])
-        ax.barh(row, half - base, left=base, color=style.PALETTE[0], label="halved" if row == 0 else None)
-        ax.barh(row, double - base, left=base, color=style.PALETTE[1], alpha=0.8, label="doubled" if row == 0 else None)
-        for factor, years in zip(("halved", "doubled"), table[name]):
+        ax.barh(row, half - base, left=base, color=style.PALETTE[0], label=_("halved") if row == 0 else None)
+        ax.barh(row, double - base, left=base, color=style.PALETTE[1], alpha=0.8,
+                label=_("doubled") if row == 0 else None)
+        for text, years in zip((_("halved: never within {horizon} years "),
+                                _("doubled: never within {horizon} years ")), table[name]):
             if years is None:
-                ax.text(horizon, row, f"{factor}: never within {horizon} years ", ha="right", va="center", fontsize=8)
+                ax.text(horizon, row, text.format(horizon=horizon), ha="right", va="center", fontsize=8)
     ax.axvline(base, color="black", lw=1)
-    ax.set_yticks(range(len(order)), [n.replace("_", " ") for n in order])
-    ax.set_xlabel(f"break-even year (base case: year {base})")
-    ax.set_title("Which assumption matters most?")
+    ax.set_yticks(range(len(order)), [_(n.replace("_", " ")) for n in order])
+    ax.set_xlabel(_("break-even year (base case: year {base})").format(base=base))
+    ax.set_title(_("Which assumption matters most?"))
     ax.legend(fontsize=8, loc="lower right")
     return ax
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import style
+from ..i18n import _
 
 QUESTIONS = ("a system exists", "where it is deployed", "how widely", "how it is used", "what people know")
 
@@ -81,12 +82,12 @@ def plot_evidence_matrix(ax=None):
     cmap = mcolors.ListedColormap(["#f0f0f0", style.PALETTE[5], style.PALETTE[0]])
     ax.imshow(grid, cmap=cmap, vmin=0, vmax=2, aspect="auto")
     for (row, col), value in np.ndenumerate(grid):
-        ax.text(col, row, LEVELS[value], ha="center", va="center", fontsize=8,
+        ax.text(col, row, _(LEVELS[value]), ha="center", va="center", fontsize=8,
                 color="white" if value == 2 else "black")
-    ax.set_xticks(range(len(QUESTIONS)), QUESTIONS, rotation=20, ha="right")
-    ax.set_yticks(range(len(names)), names)
+    ax.set_xticks(range(len(QUESTIONS)), [_(q) for q in QUESTIONS], rotation=20, ha="right")
+    ax.set_yticks(range(len(names)), [_(n) for n in names])
     ax.grid(False)
-    ax.set_title("What each kind of evidence can show (the course's reading)")
+    ax.set_title(_("What each kind of evidence can show (the course's reading)"))
     return ax
 
 
@@ -98,10 +99,10 @@ def plot_claim_status(claims=CLAIMS, ax=None):
     left = np.zeros(len(systems))
     for i, status in enumerate(STATUSES):
         counts = np.array([table[s][status] for s in systems])
-        ax.barh(systems, counts, left=left, color=style.PALETTE[[2, 1, 3][i]], label=status)
+        ax.barh([_(s) for s in systems], counts, left=left, color=style.PALETTE[[2, 1, 3][i]], label=_(status))
         left += counts
     ax.invert_yaxis()
-    ax.set_xlabel("key claims the course repeats")
-    ax.set_title("How sure is each claim? (one bar per part of the course)")
+    ax.set_xlabel(_("key claims the course repeats"))
+    ax.set_title(_("How sure is each claim? (one bar per part of the course)"))
     ax.legend(loc="lower right", fontsize=8)
     return ax

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import style
+from ..i18n import _
 
 LEVELS = ("low", "medium", "high")
 
@@ -48,10 +49,16 @@ def by_priority(risks=EXAMPLE) -> list[Risk]:
 
 
 def risk_label(risk: Risk, width: int = 24) -> str:
-    """The asset in the first line, then "from" its adversary, wrapped to fit a cell."""
-    import textwrap
+    """The asset in the first line, then "from" its adversary, wrapped to fit a cell.
 
-    return risk.asset + "\n" + textwrap.fill("from " + risk.adversary, width)
+    ``width`` counts columns: a wide (Korean) character takes two, so a translated label
+    fits the same cell."""
+    import textwrap
+    import unicodedata
+
+    line = _("from {adversary}").format(adversary=_(risk.adversary))
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    return _(risk.asset) + "\n" + textwrap.fill(line, width * len(line) // max(columns, 1))
 
 
 def plot_risk_matrix(risks=EXAMPLE, ax=None):
@@ -72,14 +79,14 @@ def plot_risk_matrix(risks=EXAMPLE, ax=None):
         # The asset and its adversary together: the same asset needs different protection from each.
         ax.annotate(risk_label(risk), (cell[0], cell[1] + 0.25 - 0.22 * offset), xytext=(6, -3),
                     textcoords="offset points", fontsize=8, va="top")
-    ax.set_xticks(range(3), LEVELS)
-    ax.set_yticks(range(3), LEVELS)
+    ax.set_xticks(range(3), [_(level) for level in LEVELS])
+    ax.set_yticks(range(3), [_(level) for level in LEVELS])
     ax.set_xlim(-0.5, 2.5)
     ax.set_ylim(-0.5, 2.5)
     ax.grid(False)
-    ax.set_xlabel("how likely")
-    ax.set_ylabel("how bad if it happens")
-    ax.set_title("A worked threat model (hypothetical example)")
+    ax.set_xlabel(_("how likely"))
+    ax.set_ylabel(_("how bad if it happens"))
+    ax.set_title(_("A worked threat model (hypothetical example)"))
     return ax
 
 
@@ -99,12 +106,13 @@ def plot_ai_act_timeline(events=AI_ACT_DATES, ax=None):
     import textwrap
 
     ax = style.axes(ax, figsize=(8.0, 3.2))
-    days = [d for d, _ in events]
+    days = [d for d, _label in events]
     ax.plot(days, [0] * len(days), "-", color="grey", lw=1)
     for i, (day, label) in enumerate(events):
         y = (0.45 + 0.8 * (i // 2 % 2)) if i % 2 == 0 else -0.45  # staggered so labels do not overlap
         ax.plot([day], [0], "o", color=style.PALETTE[0])
-        text = f"{day:%d %b %Y}\n" + textwrap.fill(label, 26)
+        date_text = _("{day:%d} {month} {year:%Y}").format(day=day, month=_(f"{day:%b}"), year=day)
+        text = date_text + "\n" + textwrap.fill(_(label), 26)
         ax.annotate(text, (day, 0), xytext=(day, y), ha="left" if i == 0 else ("right" if i == len(events) - 1 else "center"),
                     fontsize=8, va="bottom" if y > 0 else "top", arrowprops={"arrowstyle": "-", "color": "grey"})
     ax.set_ylim(-1.4, 3.2)
@@ -113,5 +121,5 @@ def plot_ai_act_timeline(events=AI_ACT_DATES, ax=None):
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.spines["left"].set_visible(False)
     ax.grid(False)
-    ax.set_title("The EU AI Act: from publication to application")
+    ax.set_title(_("The EU AI Act: from publication to application"))
     return ax

@@ -52,6 +52,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..i18n import _
+
 SEED = 2022
 
 # --- 1. Marks ------------------------------------------------------------------------------
@@ -188,7 +190,7 @@ def simulate_spread(n_computers: int = 8, n_sticks: int = 3, n_events: int = 20,
     sticks = [Device(f"USB-{i}", synthetic_serial(rng), False) for i in range(1, n_sticks + 1)]
     copies: list[FileCopy] = [FileCopy(0, file_name, "USB-1", (), None, 0)]
     latest: dict[str, int] = {"USB-1": 0}  # device -> id of the copy it holds now
-    events: list[str] = [f"0: {file_name} arrives on USB-1 with no marks"]
+    events: list[str] = [_("0: {file} arrives on USB-1 with no marks").format(file=file_name)]
     for step in range(1, n_events + 1):
         sticks_with = [s.name for s in sticks if s.name in latest]
         pcs_with = [c.name for c in computers if c.name in latest]
@@ -198,7 +200,7 @@ def simulate_spread(n_computers: int = 8, n_sticks: int = 3, n_events: int = 20,
             parent = copies[latest[src]]
             copies.append(FileCopy(len(copies), file_name, dst, parent.marks, parent.copy_id, step))
             latest[dst] = len(copies) - 1
-            events.append(f"{step}: copied from {src} onto {dst}")
+            events.append(_("{step}: copied from {source} onto {stick}").format(step=step, source=src, stick=dst))
         else:
             stick = str(rng.choice(sticks_with))
             host = computers[int(rng.integers(len(computers)))]
@@ -209,7 +211,8 @@ def simulate_spread(n_computers: int = 8, n_sticks: int = 3, n_events: int = 20,
             latest[stick] = marked.copy_id
             copies.append(FileCopy(len(copies), file_name, host.name, marked.marks, marked.copy_id, step))
             latest[host.name] = len(copies) - 1
-            events.append(f"{step}: {stick} plugged into {host.name}; file copied onto {host.name}")
+            events.append(_("{step}: {stick} plugged into {computer}; file copied onto {computer}").format(
+                step=step, stick=stick, computer=host.name))
     return Spread(tuple(computers + sticks), tuple(copies), tuple(events))
 
 
@@ -260,7 +263,7 @@ def plot_spread(spread: Spread | None = None, highlight: Sequence[int] = (), ax=
     names = spread.computers + spread.sticks
     row = {n: i for i, n in enumerate(names)}
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 5.0))
+        fig, ax = plt.subplots(figsize=(7.5, 5.0))
     marked = {c.copy_id for h in highlight for c in lineage(spread, spread.copies[h])}
     for c in spread.copies:
         if c.parent is not None:
@@ -275,17 +278,17 @@ def plot_spread(spread: Spread | None = None, highlight: Sequence[int] = (), ax=
     from matplotlib.lines import Line2D
     from matplotlib.ticker import MaxNLocator
 
-    handles = [Line2D([], [], marker="o", linestyle="", color=style.PALETTE[0], label="copy on a computer"),
-               Line2D([], [], marker="s", linestyle="", color=style.PALETTE[2], label="copy on a USB stick")]
+    handles = [Line2D([], [], marker="o", linestyle="", color=style.PALETTE[0], label=_("copy on a computer")),
+               Line2D([], [], marker="s", linestyle="", color=style.PALETTE[2], label=_("copy on a USB stick"))]
     if marked:
-        handles.append(Line2D([], [], color=style.PALETTE[1], linewidth=2.2, label="history of the chosen copies"))
+        handles.append(Line2D([], [], color=style.PALETTE[1], linewidth=2.2, label=_("history of the chosen copies")))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_yticks(range(len(names)), names)
     ax.invert_yaxis()
-    ax.set_xlabel("event number (each plug-in or copy)")
-    ax.set_ylabel("device (computers mark; sticks do not)")
-    ax.set_title("Copies of one file spreading across computers and USB sticks (synthetic)")
+    ax.set_xlabel(_("event number (each plug-in or copy)"))
+    ax.set_ylabel(_("device (computers mark; sticks do not)"))
+    ax.set_title(_("Copies of one file spreading across computers and USB sticks (synthetic)"))
     ax.grid(axis="x", alpha=0.2)
     return ax
 
@@ -405,19 +408,21 @@ def plot_viewers(items: Sequence[Item] | None = None, approved_public_key=None, 
     sig = opened_by_kind(items, signature_viewer(approved_public_key))
     opn = opened_by_kind(items, open_viewer())
     if ax is None:
-        _, ax = plt.subplots(figsize=(8.0, 4.2))
+        fig, ax = plt.subplots(figsize=(8.0, 4.2))
     x = np.arange(len(KINDS))
-    ax.bar(x - 0.2, [sig[k] for k in KINDS], width=0.4, color=style.PALETTE[0], label="signature-only viewer opens")
-    ax.bar(x + 0.2, [opn[k] for k in KINDS], width=0.4, color=style.PALETTE[1], label="open viewer opens")
+    ax.bar(x - 0.2, [sig[k] for k in KINDS], width=0.4, color=style.PALETTE[0],
+           label=_("signature-only viewer opens"))
+    ax.bar(x + 0.2, [opn[k] for k in KINDS], width=0.4, color=style.PALETTE[1], label=_("open viewer opens"))
     for xi, k in zip(x, KINDS):
         ax.text(xi - 0.2, sig[k] + 0.3, str(sig[k]), ha="center", fontsize=9)
         ax.text(xi + 0.2, opn[k] + 0.3, str(opn[k]), ha="center", fontsize=9)
     # Wrapped labels: "altered after signing" and "signed by another key" ran into each other.
-    ax.set_xticks(x, ["\n".join(textwrap.wrap(k, 14)) + f"\n({totals.get(k, 0)} items)" for k in KINDS],
+    ax.set_xticks(x, [_("{kind}\n({count} items)").format(kind="\n".join(textwrap.wrap(_(k), 14)),
+                                                           count=totals.get(k, 0)) for k in KINDS],
                   fontsize=9)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of files: whole numbers only
-    ax.set_ylabel("items opened")
-    ax.set_title("What each viewer lets through from a mixed collection (synthetic)")
+    ax.set_ylabel(_("items opened"))
+    ax.set_title(_("What each viewer lets through from a mixed collection (synthetic)"))
     ax.legend(loc="upper left")
     ax.figure.tight_layout()
     return ax
@@ -610,17 +615,17 @@ def plot_unicity(curve: dict[int, float] | None = None, ax=None):
     style.use()
     curve = curve or unicity_curve()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 4.0))
+        fig, ax = plt.subplots(figsize=(7.0, 4.0))
     ps = sorted(curve)
     vals = [100 * curve[p] for p in ps]
-    ax.plot(ps, vals, marker="o", color=style.PALETTE[0], label="synthetic town (this course)")
+    ax.plot(ps, vals, marker="o", color=style.PALETTE[0], label=_("synthetic town (this course)"))
     for p, v in zip(ps, vals):
         ax.annotate(f"{v:.0f}%", (p, v), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=9)
     ax.set_xticks(ps)
     ax.set_ylim(0, 105)
-    ax.set_xlabel("number of random points known (hour and antenna)")
-    ax.set_ylabel("subscribers made unique (%)")
-    ax.set_title("How few antenna points single a person out")
+    ax.set_xlabel(_("number of random points known (hour and antenna)"))
+    ax.set_ylabel(_("subscribers made unique (%)"))
+    ax.set_title(_("How few antenna points single a person out"))
     ax.legend(loc="lower right")
     return ax
 
@@ -634,24 +639,25 @@ def plot_subscriber_week(traces: AntennaTraces | None = None, subscriber: int = 
     style.use()
     traces = traces or antenna_traces()
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 5.0))
+        fig, ax = plt.subplots(figsize=(5.5, 5.0))
     xy = traces.antennas_xy
-    ax.scatter(xy[:, 0], xy[:, 1], marker="^", s=30, color="#999999", label="antenna", zorder=1)
+    ax.scatter(xy[:, 0], xy[:, 1], marker="^", s=30, color="#999999", label=_("antenna"), zorder=1)
     rows = traces.subscriber == subscriber
     counts = np.bincount(traces.antenna[rows], minlength=traces.n_antennas)
     used = counts > 0
     ax.scatter(xy[used, 0], xy[used, 1], s=40 + 25 * counts[used], color=style.PALETTE[0], alpha=0.6,
-               label="records of this subscriber", zorder=2)
+               label=_("records of this subscriber"), zorder=2)
     h = traces.home[subscriber]
     ax.scatter(*xy[h], marker="s", s=120, facecolor="none", edgecolor=style.PALETTE[3], linewidth=2,
-               label="home antenna", zorder=3)
+               label=_("home antenna"), zorder=3)
     w = traces.work[subscriber]
     if w >= 0:
         ax.scatter(*xy[w], marker="D", s=120, facecolor="none", edgecolor=style.PALETTE[1], linewidth=2,
-                   label="work antenna", zorder=3)
-    ax.set_xlabel("east (km)")
-    ax.set_ylabel("north (km)")
+                   label=_("work antenna"), zorder=3)
+    ax.set_xlabel(_("east (km)"))
+    ax.set_ylabel(_("north (km)"))
     ax.set_aspect("equal")
-    ax.set_title(f"Subscriber {subscriber}: {int(rows.sum())} records in a week (synthetic)")
+    ax.set_title(_("Subscriber {subscriber}: {records} records in a week (synthetic)").format(
+        subscriber=subscriber, records=int(rows.sum())))
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
     return ax

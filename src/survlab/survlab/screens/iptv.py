@@ -36,6 +36,7 @@ from typing import Sequence
 import numpy as np
 
 from ..cameras.faces import Table  # the course's small display table, reused
+from ..i18n import _
 
 SEED = 2016
 N_HOUSEHOLDS = 3_000
@@ -444,6 +445,7 @@ def routine_precision(month: Month, block_hours: int, households: np.ndarray | N
 
 def coarsening_table(month: Month, area_level: int = 0, blocks: Sequence[int] = BLOCK_HOURS) -> Table:
     """For each time block at one area level: k, the share of unique records, and the routine precision."""
+    # English keys and text: Table shows its headers and text cells in the language in use.
     return Table({"block (hours)": b, "area": AREA_LEVELS[area_level], "k": k_anonymity(month, b, area_level),
                   "unique records": share_unique(month, b, area_level),
                   "routine precision": routine_precision(month, b)} for b in blocks)
@@ -472,7 +474,7 @@ def plot_broadcast_vs_iptv(ax=None):
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(10, 4.4))
+        fig, ax = plt.subplots(figsize=(10, 4.4))
     ax.set_xlim(0, 20)
     ax.set_ylim(0, 10)
     ax.axis("off")
@@ -487,27 +489,28 @@ def plot_broadcast_vs_iptv(ax=None):
                                      linestyle=ls))
 
     down, up = style.PALETTE[0], style.PALETTE[3]
-    ax.text(4.5, 9.5, "Broadcast", ha="center", fontsize=12, weight="bold")
-    box(3.3, 7.2, 2.4, 1.3, "transmitter", "#dddddd")
+    ax.text(4.5, 9.5, _("Broadcast"), ha="center", fontsize=12, weight="bold")
+    box(3.3, 7.2, 2.4, 1.3, _("transmitter"), "#dddddd")
     for i, x in enumerate((0.6, 3.6, 6.6)):
-        box(x, 1.2, 2.2, 1.2, f"TV {i + 1}\n(receiver)", "#ffffff")
+        box(x, 1.2, 2.2, 1.2, _("TV {number}\n(receiver)").format(number=i + 1), "#ffffff")
         arrow((4.5, 7.1), (x + 1.1, 2.6), down)
-    ax.text(4.5, 4.9, "the same signal\nto everyone", ha="center", fontsize=9, color=down,
+    ax.text(4.5, 4.9, _("the same signal\nto everyone"), ha="center", fontsize=9, color=down,
             bbox={"fc": "white", "ec": "none"})
-    ax.text(4.5, 0.3, "nothing goes back: the transmitter\ncannot tell who is watching", ha="center", fontsize=9)
+    ax.text(4.5, 0.3, _("nothing goes back: the transmitter\ncannot tell who is watching"), ha="center", fontsize=9)
 
     ax.plot([9.6, 9.6], [0.3, 9.7], color="#999999", lw=1)
     ax.text(15, 9.5, "IPTV", ha="center", fontsize=12, weight="bold")
-    box(12.4, 7.2, 5.2, 1.3, "operator's equipment\n(switch, video server, any log kept)", "#dddddd")
-    labels = ("box A: join\nchannel 1 at 20:02", "box B: request\ntitle 17 at 20:15", "box C: join\nchannel 3 at 21:40")
+    box(12.4, 7.2, 5.2, 1.3, _("operator's equipment\n(switch, video server, any log kept)"), "#dddddd")
+    labels = (_("box A: join\nchannel 1 at 20:02"), _("box B: request\ntitle 17 at 20:15"),
+              _("box C: join\nchannel 3 at 21:40"))
     for x, top, text in zip((10.2, 13.7, 17.2), (13.4, 15.0, 16.6), labels):
         box(x, 1.2, 2.6, 1.2, text, "#ffffff")
         cx = x + 1.3
         arrow((cx - 0.4, 2.55), (top - 0.3, 7.05), up)
         arrow((top + 0.3, 7.05), (cx + 0.4, 2.55), down)
-    ax.text(15, 4.9, "up (orange): each box says what it wants\ndown (blue): only what it asked for",
+    ax.text(15, 4.9, _("up (orange): each box says what it wants\ndown (blue): only what it asked for"),
             ha="center", fontsize=9, bbox={"fc": "white", "ec": "none"})
-    ax.text(15, 0.3, "the equipment learns which line\nasked for what, and when", ha="center", fontsize=9)
+    ax.text(15, 0.3, _("the equipment learns which line\nasked for what, and when"), ha="center", fontsize=9)
     ax.figure.tight_layout()
     return ax
 
@@ -520,24 +523,24 @@ def plot_household_month(month: Month, household: int = TARGET_HOUSEHOLD, ax=Non
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 5.2))
+        fig, ax = plt.subplots(figsize=(8, 5.2))
     s = sessions_of(month, household)
     colours = {JOIN: style.PALETTE[0], VOD: style.PALETTE[1]}
     for kind, colour in colours.items():
         sel = s["kind"] == kind
         ax.barh(s["day"][sel], (s["end"][sel] - s["start"][sel]) / 60, left=s["start"][sel] / 60, height=0.7,
-                color=colour, label=KIND_NAMES[kind])
+                color=colour, label=_(KIND_NAMES[kind]))
     for d in empty_days(month, household):
         ax.axhspan(d - 0.5, d + 0.5, color=style.PALETTE[3], alpha=0.15, lw=0)
     if len(empty_days(month, household)):
-        ax.plot([], [], "s", color=style.PALETTE[3], alpha=0.3, label="no request all day")
+        ax.plot([], [], "s", color=style.PALETTE[3], alpha=0.3, label=_("no request all day"))
     ax.set_xlim(0, 24)
     ax.set_xticks(range(0, 25, 3))
     ax.set_xticklabels([f"{h:02d}:00" for h in range(0, 25, 3)])
     ax.set_ylim(month.n_days - 0.4, -0.6)
-    ax.set_xlabel("time of day")
-    ax.set_ylabel("day (0 = first day of the month)")
-    ax.set_title(f"Household {household}: every request in a month (synthetic)")
+    ax.set_xlabel(_("time of day"))
+    ax.set_ylabel(_("day (0 = first day of the month)"))
+    ax.set_title(_("Household {household}: every request in a month (synthetic)").format(household=household))
     ax.legend(loc="lower left", fontsize=9, framealpha=0.9, frameon=True)
     ax.figure.tight_layout()
     return ax
@@ -551,19 +554,20 @@ def plot_hourly_profile(month: Month, household: int = TARGET_HOUSEHOLD, thresho
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.6))
+        fig, ax = plt.subplots(figsize=(7.5, 3.6))
     profile = hourly_profile(month, household)
     colours = [style.PALETTE[0] if v >= threshold else style.PALETTE[5] for v in profile]
     ax.bar(np.arange(24) + 0.5, 100 * profile, width=0.9, color=colours)
     ax.axhline(100 * threshold, color=style.PALETTE[7], ls="--", lw=1)
-    ax.annotate(f"usual viewing hour: in use on at least {threshold:.0%} of days", (0.3, 100 * threshold + 2),
+    ax.annotate(_("usual viewing hour: in use on at least {threshold:.0%} of days").format(threshold=threshold),
+                (0.3, 100 * threshold + 2),
                 fontsize=9)
     ax.set_xlim(0, 24)
     ax.set_xticks(range(0, 25, 3))
     ax.set_xticklabels([f"{h:02d}:00" for h in range(0, 25, 3)])
     ax.set_ylim(0, 105)
-    ax.set_xlabel("hour of the day")
-    ax.set_ylabel("days with the box in use (%)")
+    ax.set_xlabel(_("hour of the day"))
+    ax.set_ylabel(_("days with the box in use (%)"))
     ax.figure.tight_layout()
     return ax
 
@@ -576,18 +580,19 @@ def plot_programme_audience(month: Month, programme: Programme = PROGRAMME, ax=N
 
     style.use()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.8))
+        fig, ax = plt.subplots(figsize=(7.5, 3.8))
     t = np.arange(programme.start - 60, programme.end + 60)
     ax.plot(t / 60, audience_at(month, t, programme), color=style.PALETTE[0], lw=2)
     ax.axvspan(programme.start / 60, programme.end / 60, color=style.PALETTE[1], alpha=0.15, lw=0)
     ax.text((programme.start + programme.end) / 120, ax.get_ylim()[1] * 0.05,
-            f"{programme.title}\n{_fmt_hour(programme.start)} to {_fmt_hour(programme.end)}", ha="center",
+            _("{title}\n{start} to {end}").format(title=_(programme.title), start=_fmt_hour(programme.start),
+                                                   end=_fmt_hour(programme.end)), ha="center",
             fontsize=9)
     ticks = np.arange(programme.start - 60, programme.end + 61, 30)
     ax.set_xticks(ticks / 60)
     ax.set_xticklabels([_fmt_hour(x) for x in ticks])
-    ax.set_xlabel(f"time of day (day {programme.day}, counting the first day as 0)")
-    ax.set_ylabel(f"households joined to\nchannel {programme.channel}")
+    ax.set_xlabel(_("time of day (day {day}, counting the first day as 0)").format(day=programme.day))
+    ax.set_ylabel(_("households joined to\nchannel {channel}").format(channel=programme.channel))
     ax.set_ylim(0, None)
     ax.figure.tight_layout()
     return ax
@@ -602,28 +607,28 @@ def plot_k_tradeoff(month: Month, blocks: Sequence[int] = BLOCK_HOURS, k_target:
 
     style.use()
     if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(13, 4))
+        fig, axes = plt.subplots(1, 3, figsize=(13, 4))
     unique_ax, k_ax, prec_ax = axes
     x = np.arange(len(blocks))
     for level, name in AREA_LEVELS.items():
         unique_ax.plot(x, [100 * share_unique(month, b, level) for b in blocks], "o-", color=style.PALETTE[level],
-                       lw=2, label=name)
+                       lw=2, label=_(name))
         k_ax.plot(x, [k_anonymity(month, b, level) for b in blocks], "o-", color=style.PALETTE[level], lw=2,
-                  label=name)
-    unique_ax.set_ylabel("households whose record\nis unique (%)")
+                  label=_(name))
+    unique_ax.set_ylabel(_("households whose record\nis unique (%)"))
     unique_ax.set_ylim(0, None)
-    unique_ax.legend(title="area kept", fontsize=9, title_fontsize=9)
+    unique_ax.legend(title=_("area kept"), fontsize=9, title_fontsize=9)
     if k_target:
         k_ax.axhline(k_target, color=style.PALETTE[7], ls="--", lw=1)
         k_ax.annotate(f"k = {k_target}", (x[0], k_target * 1.12), fontsize=9)
     k_ax.set_yscale("log")
     k_ax.set_yticks([1, 2, 5, 10, 20, 50], ["1", "2", "5", "10", "20", "50"])
-    k_ax.set_ylabel("k: smallest group sharing\na record (households, log scale)")
+    k_ax.set_ylabel(_("k: smallest group sharing\na record (households, log scale)"))
     prec_ax.plot(x, [100 * routine_precision(month, b) for b in blocks], "o-", color=style.PALETTE[4], lw=2)
     prec_ax.set_ylim(0, 105)
-    prec_ax.set_ylabel("routine precision (%): marked\nhours that are real viewing hours")
+    prec_ax.set_ylabel(_("routine precision (%): marked\nhours that are real viewing hours"))
     for ax in axes:
         ax.set_xticks(x, [str(b) for b in blocks])
-        ax.set_xlabel("time block (hours)")
+        ax.set_xlabel(_("time block (hours)"))
     unique_ax.figure.tight_layout()
     return axes

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import details
-from .written_answers import (HEADING, MAX_ANSWER_CHARS, MAX_QUESTIONS, PLACEHOLDER,  # noqa: F401
+from .written_answers import (HEADING, MAX_ANSWER_CHARS, MAX_QUESTIONS, PLACEHOLDERS,  # noqa: F401
                               QUESTION_ID, WRITTEN_TAG, answer_text, collect, question_ids)
 
 MAX_MARKS_BYTES = 20_000_000

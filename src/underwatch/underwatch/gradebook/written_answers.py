@@ -12,8 +12,9 @@ WRITTEN_TAG = "written:"
 QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 MAX_ANSWER_CHARS = 20_000  # about 3,000 words: ten times the longest write-up the assessment asks for
 MAX_QUESTIONS = 20
-HEADING = re.compile(r"^\s*\*\*Your answer[^\n]*\*\*\s*$")
-PLACEHOLDER = "*Write your answer here, in place of this line.*"
+# The answer cell's heading and placeholder, as the English and the Korean editions write them.
+HEADING = re.compile(r"^\s*\*\*(Your answer|여러분의 답|[^\n*]*에 대한 답)[^\n]*\*\*\s*$")
+PLACEHOLDERS = {"*Write your answer here, in place of this line.*", "*이 줄을 지우고 여기에 답을 쓰십시오.*"}
 
 
 def answer_text(source: str) -> str:
@@ -21,7 +22,7 @@ def answer_text(source: str) -> str:
     lines = source.splitlines()
     if lines and HEADING.match(lines[0]):
         lines = lines[1:]
-    return "\n".join(line for line in lines if line.strip() != PLACEHOLDER).strip()
+    return "\n".join(line for line in lines if line.strip() not in PLACEHOLDERS).strip()
 
 
 def question_ids(cell: Any) -> list[str]:

@@ -1,0 +1,216 @@
+"""The Korean book as readers get it: the site (Korean search, axe, the language switch), its
+figures (no missing glyph), the PDF (Korean body font, no missing character) and the Korean
+student editions, blank, right and wrong."""
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from conftest import BOOK_GROUP, ROOT
+from underwatch import sitecheck, translations
+
+pytestmark = BOOK_GROUP
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Each query, and a page that uses the word only with particles and endings attached or in
+# compounds as well (감시를, 얼굴 인식은, 생체인식, 셋톱박스가, 정보원들): what a stem query must find.
+QUERIES = {
+    "감시": "book/people/02-awareness-gap",
+    "얼굴 인식": "book/cameras/03-faces",
+    "생체": "book/biometrics/01-body-to-number",
+    "셋톱박스": "book/screens/01-television-over-the-network",
+    "정보원": "book/people/01-informants-and-cameras",
+}
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def korean_site(korean_html_build) -> Path:
+    return korean_html_build[0]
+
+
+@pytest.fixture(scope="module")
+def korean_server(korean_site):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(korean_site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_the_korean_build_has_no_warnings(korean_html_build):
+    _, result = korean_html_build
+    assert "build succeeded" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_translated_pages_are_korean_and_missing_ones_say_so(korean_site):
+    for page in translations.status("ko"):
+        html = (korean_site / Path(page.english).with_suffix(".html")).read_text(encoding="utf-8")
+        assert '<html lang="ko"' in html, page.english
+        body = html.split('<article', 1)[1]
+        if page.status == translations.MISSING:
+            assert "아직 번역되지 않은 페이지" in body, page.english
+        else:
+            assert len(HANGUL.findall(body)) > 200, f"{page.english}: little Korean text"
+            assert ("영어 원문이 바뀐 페이지" in body) == (page.status == translations.OUT_OF_DATE), page.english
+    status = (korean_site / "book" / "translation-status.html").read_text(encoding="utf-8")
+    assert status.count("<tr") == len(translations.english_pages()) + 1
+
+
+def test_korean_figures_have_no_missing_glyph(korean_executed_cache):
+    """matplotlib warns "Glyph ... missing from font(s)" when a character has no glyph: none."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(korean_executed_cache))
+    missing, figures = [], 0
+    for record in cache.list_cache_records():
+        nb = cache.get_cache_bundle(record.pk).nb
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                text = output.get("text", "") if output.get("output_type") == "stream" else ""
+                if "missing from font" in text or "findfont" in text:
+                    missing.append(f"{record.uri}: {text.strip()[:120]}")
+                figures += "image/png" in output.get("data", {})
+    assert figures > 40 and not missing, missing[:5]
+
+
+def test_korean_search_finds_the_five_queries_in_chromium(korean_server, browser):
+    page = browser.new_page()
+    found = {}
+    for query in QUERIES:
+        page.goto(korean_server + "search.html?q=" + query)
+        page.wait_for_selector("#search-results .search-summary")
+        hrefs = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+        found[query] = {h.split(".html")[0] for h in hrefs}
+    page.close()
+    for query, expected in QUERIES.items():
+        assert expected in found[query], f"{query!r} found {sorted(found[query])[:8]}, not {expected}"
+
+
+def test_every_korean_page_links_to_the_same_english_page(korean_site, html_build):
+    english_site = html_build[0]
+    for page in sitecheck.site_pages(korean_site):
+        html = (korean_site / page).read_text(encoding="utf-8")
+        if "http-equiv" in html[:2000]:  # the root redirect
+            continue
+        m = re.search(r'<nav class="uw-language"[^>]*>\s*<a href="([^"]+)" hreflang="en"', html)
+        assert m, f"{page}: no link to the English page"
+        target, _ = sitecheck.resolve("ko/" + page, m.group(1))
+        assert target == page and (english_site / target).is_file(), (page, m.group(1))
+        english = (english_site / page).read_text(encoding="utf-8")
+        assert re.search(r'<a href="[^"]*ko/' + re.escape(page) + '" hreflang="ko"', english), page
+
+
+def test_korean_pages_pass_axe_in_both_colour_modes(browser, korean_server, korean_site):
+    from test_browser import DESKTOP, Recorder, problems, visit_pages
+
+    context = browser.new_context(viewport=DESKTOP)
+    recorder = Recorder(context, korean_server)
+    visits = visit_pages(context, recorder, korean_server, korean_site, axe=True)
+    context.close()
+    violations = {page: {scheme: [v["id"] for v in found] for scheme, found in v.violations.items() if found}
+                  for page, v in visits.items()}
+    assert {p: v for p, v in violations.items() if v} == {}
+    assert problems(visits, "errors") == {} and problems(visits, "failed") == {}
+
+
+# ---------------------------------------------------------------- the PDF
+
+def test_the_korean_pdf_sets_korean_in_noto_serif_cjk_with_no_missing_character(korean_pdf_build):
+    latex, _ = korean_pdf_build
+    pdf = latex / "under-watch-ko.pdf"
+    assert pdf.is_file()
+    log = (latex / "under-watch-ko.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "12", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert len(HANGUL.findall(text)) > 1000
+
+
+# ---------------------------------------------------------------- Korean student editions
+
+def test_korean_student_editions_run_blank_and_say_so_in_korean(tmp_path):
+    """Each Korean lab's student edition runs top to bottom with every answer blank; its first
+    cell sets Korean, and every check says, in Korean, that it is not answered yet."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import nbformat
+    from underwatch import editions
+
+    sources = editions.lab_sources(ROOT / "ko" / "notebooks")
+    paths = []
+    for path in sources.values():
+        nb = editions.make_edition(editions.read_lab_source(path), student=True, source=path, language="ko")
+        paths.append(tmp_path / f"{path.stem}.ipynb")
+        nbformat.write(nb, paths[-1])
+    with ProcessPoolExecutor() as pool:
+        results = dict(zip(paths, pool.map(_run_notebook, map(str, paths))))
+    for path, (error, outputs) in results.items():
+        assert error is None, f"{path.name}: {error}"
+        assert outputs[0].startswith("준비 완료"), (path.name, outputs[0][:80])
+        checks = [o for o in outputs if re.match(r"\[\w+\] ", o)]
+        assert checks and all("아직 답하지 않음" in o for o in checks), (path.name, checks[:3])
+
+
+def _run_notebook(path: str):
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    env_before = os.environ.pop("SURVLAB_LANG", None)  # the edition itself must set the language
+    try:
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+    except Exception as err:  # noqa: BLE001 - reported by the test
+        return f"{type(err).__name__}: {str(err)[-800:]}", []
+    finally:
+        if env_before is not None:
+            os.environ["SURVLAB_LANG"] = env_before
+    texts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                texts.append(output.get("text", ""))
+            elif "text/plain" in output.get("data", {}):
+                texts.append(output["data"]["text/plain"])
+    return None, texts
+
+
+def test_every_korean_check_answers_in_korean_blank_right_and_wrong(monkeypatch):
+    """For every exercise of every lab: blank, the expected answer and each foreseeable mistake,
+    judged with Korean set, give Korean messages, and each mistake its own translated hint."""
+    from survlab import i18n, labs
+
+    monkeypatch.setattr(i18n, "_current", "ko")
+    korean = i18n.catalog("ko")
+    for lab in labs.all_labs():
+        for exercise in lab.exercises:
+            blank = str(lab.check(exercise.name, None))
+            assert "아직 답하지 않음" in blank, blank
+            expected = exercise.expected_value()
+            assert str(lab.check(exercise.name, expected)).startswith(f"[{exercise.name}] 정답"), exercise.name
+            for mistake in exercise.mistakes:
+                try:
+                    wrong = mistake.value(expected)
+                except (TypeError, ZeroDivisionError):
+                    continue
+                result = lab.check(exercise.name, wrong)
+                if result.correct:  # a mistake that lands inside the tolerance is not one here
+                    continue
+                hints = {korean[m.hint] for m in exercise.mistakes} | {korean.get(exercise.hint, "")}
+                assert result.message in hints, (lab.id, exercise.name, result.message)
