@@ -531,11 +531,14 @@ def test_internal_links_and_anchors_resolve(published_site, out_dir):
 
 
 @pytest.fixture(scope="module")
-def bundle(published_site, pdf_build, site, tmp_path_factory):
+def bundle(published_site, pdf_build, korean_pdf_build, site, tmp_path_factory):
     work = tmp_path_factory.mktemp("bundle")
     editions.write_editions(NOTEBOOKS, work / "editions", site.parent / ".jupyter_cache")
+    editions.write_editions(ROOT / "ko" / "notebooks", work / "editions" / "ko", language="ko")
     zip_path = offline.write_offline_bundle(published_site, pdf_build[0] / "under-watch.pdf",
-                                             work / "editions" / "student", work / "under-watch-offline.zip")
+                                             work / "editions" / "student", work / "under-watch-offline.zip",
+                                             {"ko": (korean_pdf_build[0] / "under-watch-ko.pdf",
+                                                     work / "editions" / "ko" / "student")})
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(work / "unzipped")
     return zip_path, work / "unzipped" / "under-watch"
@@ -552,7 +555,12 @@ def test_offline_bundle_holds_the_pdf_and_the_notebooks(bundle):
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
         assert nb.metadata["survlab"]["edition"] == "student"
-    print(f"offline bundle: {zip_path.stat().st_size / 1e6:.1f} MB, {len(notebooks)} notebooks")
+    korean = sorted((root / "notebooks" / "ko").glob("*.ipynb"))
+    assert [p.name for p in korean] == [p.name for p in notebooks]
+    assert nbformat.read(korean[0], as_version=4).metadata["survlab"]["language"] == "ko"
+    assert (root / "ko" / "under-watch-ko.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (root / "site" / "ko" / "book" / "index.html").is_file()
+    print(f"offline bundle: {zip_path.stat().st_size / 1e6:.1f} MB, {len(notebooks)} notebooks, and in Korean")
 
 
 def test_offline_bundle_reads_from_files_with_the_network_refused(browser, bundle):

@@ -226,3 +226,78 @@ def test_a_bad_catalog_is_named(tmp_path):
     (tmp_path / "b.json").write_text("[1, 2]")
     with pytest.raises(i18n.CatalogError, match=r"locale/ko/b.json: must be one JSON object"):
         i18n.read_catalogs(tmp_path, "locale/ko")
+
+
+# ---------------------------------------------------------------- Korean student editions
+
+def test_korean_student_editions_run_blank_and_say_so_in_korean(tmp_path):
+    """Each Korean lab's student edition runs top to bottom with every answer blank; its first
+    cell sets Korean, and every check says, in Korean, that it is not answered yet."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import nbformat
+    from underwatch import editions
+
+    sources = editions.lab_sources(ROOT / "ko" / "notebooks")
+    paths = []
+    for path in sources.values():
+        nb = editions.make_edition(editions.read_lab_source(path), student=True, source=path, language="ko")
+        paths.append(tmp_path / f"{path.stem}.ipynb")
+        nbformat.write(nb, paths[-1])
+    with ProcessPoolExecutor() as pool:
+        results = dict(zip(paths, pool.map(_run_notebook, map(str, paths))))
+    for path, (error, outputs) in results.items():
+        assert error is None, f"{path.name}: {error}"
+        assert outputs[0].startswith("준비 완료"), (path.name, outputs[0][:80])
+        checks = [o for o in outputs if re.match(r"\[\w+\] ", o)]
+        assert checks and all("아직 답하지 않음" in o for o in checks), (path.name, checks[:3])
+
+
+def _run_notebook(path: str):
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    env_before = os.environ.pop("SURVLAB_LANG", None)  # the edition itself must set the language
+    try:
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+    except Exception as err:  # noqa: BLE001 - reported by the test
+        return f"{type(err).__name__}: {str(err)[-800:]}", []
+    finally:
+        if env_before is not None:
+            os.environ["SURVLAB_LANG"] = env_before
+    texts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                texts.append(output.get("text", ""))
+            elif "text/plain" in output.get("data", {}):
+                texts.append(output["data"]["text/plain"])
+    return None, texts
+
+
+def test_every_korean_check_answers_in_korean_blank_right_and_wrong(monkeypatch):
+    """For every exercise of every lab: blank, the expected answer and each foreseeable mistake,
+    judged with Korean set, give Korean messages, and each mistake its own translated hint."""
+    from survlab import i18n, labs
+
+    monkeypatch.setattr(i18n, "_current", "ko")
+    korean = i18n.catalog("ko")
+    for lab in labs.all_labs():
+        for exercise in lab.exercises:
+            blank = str(lab.check(exercise.name, None))
+            assert "아직 답하지 않음" in blank, blank
+            expected = exercise.expected_value()
+            assert str(lab.check(exercise.name, expected)).startswith(f"[{exercise.name}] 정답"), exercise.name
+            for mistake in exercise.mistakes:
+                try:
+                    wrong = mistake.value(expected)
+                except (TypeError, ZeroDivisionError):
+                    continue
+                result = lab.check(exercise.name, wrong)
+                if result.correct:  # a mistake that lands inside the tolerance is not one here
+                    continue
+                hints = {korean[m.hint] for m in exercise.mistakes} | {korean.get(exercise.hint, "")}
+                assert result.message in hints, (lab.id, exercise.name, result.message)

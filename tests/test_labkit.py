@@ -191,6 +191,7 @@ def linux_kit(executed_cache) -> Path:
     """The Linux kit's folder, built with the network (PyPI), reused while nothing it holds changed."""
     import hashlib
     key = hashlib.sha256(b"".join(p.read_bytes() for p in [labkit.STUDENT_LOCK, *sorted(NOTEBOOKS.glob("*.md")),
+                                                           *sorted((ROOT / "ko" / "notebooks").glob("*.md")),
                                                            Path(labkit.__file__), Path(editions.__file__)])
                          ).hexdigest()[:16] + labkit.source_digest()
     stamp = KIT_CACHE / ".key"
@@ -246,6 +247,12 @@ def test_kit_holds_wheel_wheelhouse_notebooks_and_scripts(linux_kit):
     with zipfile.ZipFile(linux_kit.parent / f"{linux_kit.name}.zip") as zf:
         assert zf.testzip() is None
         assert f"{linux_kit.name}/install.sh" in zf.namelist()
+    # The Korean labs, one student edition for each English one, in Korean from the first cell.
+    english = sorted(p.name for p in (linux_kit / "notebooks").glob("*.ipynb"))
+    korean = sorted((linux_kit / "notebooks" / "ko").glob("*.ipynb"))
+    assert [p.name for p in korean] == english
+    first = nbformat.read(korean[0], as_version=4)
+    assert first.metadata["survlab"]["language"] == "ko" and 'set_language("ko")' in first.cells[0].source
 
 
 def test_linux_kit_installs_offline_and_runs_every_student_edition(linux_kit, tmp_path):

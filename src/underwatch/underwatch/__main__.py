@@ -244,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
         from . import bundle
 
         try:
-            path = bundle.write_offline_bundle(args.site, args.pdf, args.notebooks, args.out)
+            korean_pdf = ROOT / "_build" / "ko" / "_build" / "latex" / "under-watch-ko.pdf"
+            path = bundle.write_offline_bundle(args.site, args.pdf, args.notebooks, args.out,
+                                               {"ko": (korean_pdf, args.notebooks.parent / "ko" / "student")})
         except FileNotFoundError as err:
             parser.error(str(err))
         print(f"offline bundle: {path} ({path.stat().st_size / 1e6:.1f} MB)")
@@ -252,6 +254,12 @@ def main(argv: list[str] | None = None) -> int:
         from . import editions
 
         zips = editions.write_editions(args.notebooks or editions.NOTEBOOKS_DIR, args.out, args.cache)
+        if not args.notebooks:  # the course's own labs: the Korean editions too, in <out>/ko
+            from .labkit import TRANSLATED_LABS
+
+            ko_notebooks, ko_cache = TRANSLATED_LABS["ko"]
+            zips |= {f"{edition} (ko)": path for edition, path in
+                     editions.write_editions(ko_notebooks, args.out / "ko", ko_cache, language="ko").items()}
         for edition, path in zips.items():
             print(f"{edition}: {path}")
     return 0

@@ -12,7 +12,8 @@ import survlab
 from . import labkit
 
 
-def write_offline_bundle(site_dir: str | Path, pdf: str | Path, student_dir: str | Path, out_zip: str | Path) -> Path:
+def write_offline_bundle(site_dir: str | Path, pdf: str | Path, student_dir: str | Path, out_zip: str | Path,
+                         translated: dict[str, tuple[Path, Path]] | None = None) -> Path:
     """One zip for a USB stick: the site (open index.html), the PDF and the student notebooks.
 
     The site's ``downloads/`` folder comes with it (the student wheel). The lab kits, several
@@ -21,7 +22,8 @@ def write_offline_bundle(site_dir: str | Path, pdf: str | Path, student_dir: str
     import zipfile
 
     site_dir, pdf, student_dir, out_zip = map(Path, (site_dir, pdf, student_dir, out_zip))
-    for needed in (site_dir / "index.html", pdf):
+    translated = {lang: (Path(a), Path(b)) for lang, (a, b) in (translated or {}).items()}
+    for needed in (site_dir / "index.html", pdf, *(p for p, _ in translated.values())):
         if not needed.exists():
             raise FileNotFoundError(f"{needed} is missing: build the course first (make book)")
     notebooks = sorted(student_dir.glob("*.ipynb"))
@@ -35,6 +37,13 @@ def write_offline_bundle(site_dir: str | Path, pdf: str | Path, student_dir: str
         zf.write(pdf, f"{top}/under-watch.pdf")
         for nb in notebooks:
             zf.write(nb, f"{top}/notebooks/{nb.name}")
+        for lang, (lang_pdf, lang_students) in translated.items():
+            lang_notebooks = sorted(lang_students.glob("*.ipynb"))
+            if not lang_notebooks:
+                raise FileNotFoundError(f"no {lang} student notebooks in {lang_students}: run make editions first")
+            zf.write(lang_pdf, f"{top}/{lang}/{lang_pdf.name}")
+            for nb in lang_notebooks:
+                zf.write(nb, f"{top}/notebooks/{lang}/{nb.name}")
         wheels = sorted((site_dir / "downloads").glob("survlab-*.whl"))
         version = survlab.__version__
         run = ("- To run them you need Python 3.11 to 3.14 and the course library, survlab.\n"
@@ -50,5 +59,7 @@ def write_offline_bundle(site_dir: str | Path, pdf: str | Path, student_dir: str
                     "Under Watch, offline edition.\n\n"
                     "- Open site/index.html in a web browser: the whole course, searchable, no network needed.\n"
                     "- under-watch.pdf is the whole book for reading or printing.\n"
-                    "- notebooks/ holds the labs (student editions) to open in JupyterLab.\n" + run)
+                    "- notebooks/ holds the labs (student editions) to open in JupyterLab.\n"
+                    + ("- 한국어판: site/ko/index.html (the Korean site), ko/under-watch-ko.pdf, notebooks/ko/.\n"
+                       if "ko" in translated else "") + run)
     return out_zip

@@ -376,7 +376,8 @@ def _readme(platform: Platform, wheel: str, version: str) -> str:
     nl = "\r\n" if platform.windows else "\n"
     text = (f"Under Watch lab kit {version} for {platform.label}\n\n"
             f"Everything the course's labs need, with no network: the course library ({wheel}),\n"
-            f"JupyterLab and every package they use (wheelhouse/), and the labs (notebooks/).\n\n"
+            f"JupyterLab and every package they use (wheelhouse/), and the labs (notebooks/;\n"
+            f"the Korean labs, 한국어 실습: notebooks/ko/).\n\n"
             f"You need {python}.\n\n"
             f"1. Install, once (a minute or two; no network needed):  {install}\n"
             f"   It takes the newest of those Pythons it finds, makes a virtual environment in .venv\n"
@@ -407,8 +408,9 @@ def _manifest(platform: Platform, wheel: str, version: str, chosen: dict[str, di
 
 
 def build_kit(platform_name: str, wheel: Path, notebooks: list[Path], out_dir: str | Path,
-              lock: Path = STUDENT_LOCK) -> Path:
-    """One system's kit, as a folder and a zip in ``out_dir``; returns the zip."""
+              lock: Path = STUDENT_LOCK, translated: dict[str, list[Path]] | None = None) -> Path:
+    """One system's kit, as a folder and a zip in ``out_dir``; returns the zip. ``translated``
+    notebooks go in ``notebooks/<language>/`` (the Korean labs in notebooks/ko/)."""
     platform = PLATFORMS[platform_name]
     out_dir = Path(out_dir)
     version = student_version()
@@ -445,6 +447,10 @@ def build_kit(platform_name: str, wheel: Path, notebooks: list[Path], out_dir: s
         (folder / "notebooks").mkdir()
         for nb in notebooks:
             shutil.copy2(nb, folder / "notebooks" / nb.name)
+        for language, editions_in_language in (translated or {}).items():
+            (folder / "notebooks" / language).mkdir()
+            for nb in editions_in_language:
+                shutil.copy2(nb, folder / "notebooks" / language / nb.name)
         for script, text in _scripts(wheel.name, platform.windows).items():
             (folder / script).write_text(text, encoding="utf-8", newline="")
             (folder / script).chmod(0o755)
@@ -516,10 +522,16 @@ def resolve_offline(kit: Path, platform_name: str, python: str, wrap=lambda cmd:
         return subprocess.run(wrap(cmd), capture_output=True, text=True, env=env)
 
 
+# The translated labs a kit carries, and where the translated book's execution cache is.
+TRANSLATED_LABS = {"ko": (ROOT / "ko" / "notebooks", ROOT / "_build" / "ko" / "_build" / ".jupyter_cache")}
+
+
 def build_kits(platform_names: list[str], out_dir: str | Path, cache: str | Path | None = None,
-               notebooks_dir: str | Path | None = None) -> list[Path]:
+               notebooks_dir: str | Path | None = None,
+               translated_labs: dict[str, tuple[Path, Path | None]] | None = None) -> list[Path]:
     """The wheel, the student editions (figures from the book's execution cache when there is
-    one) and a kit for each system named; returns the zips."""
+    one), the translated labs' student editions (``TRANSLATED_LABS`` by default) and a kit for
+    each system named; returns the zips."""
     from . import editions
 
     out_dir = Path(out_dir)
@@ -529,8 +541,18 @@ def build_kits(platform_names: list[str], out_dir: str | Path, cache: str | Path
     if student.exists():
         shutil.rmtree(student)
     student.mkdir()
-    for path in editions.lab_sources(notebooks_dir or editions.NOTEBOOKS_DIR).values():
-        nb = editions.with_cached_outputs(editions.read_lab_source(path), cache)
-        editions.nbformat.write(editions.make_edition(nb, student=True, source=path), student / f"{path.stem}.ipynb")
-    notebooks = sorted(student.glob("*.ipynb"))
-    return [build_kit(name, wheel, notebooks, out_dir) for name in platform_names]
+
+    def write(source_dir, language, cache_path, folder):
+        folder.mkdir(exist_ok=True)
+        for path in editions.lab_sources(source_dir).values():
+            nb = editions.with_cached_outputs(editions.read_lab_source(path), cache_path)
+            editions.nbformat.write(editions.make_edition(nb, student=True, source=path, language=language),
+                                    folder / f"{path.stem}.ipynb")
+        return sorted(folder.glob("*.ipynb"))
+
+    notebooks = write(notebooks_dir or editions.NOTEBOOKS_DIR, "en", cache, student)
+    translated = {language: write(source_dir, language, lang_cache, student / language)
+                  for language, (source_dir, lang_cache) in (TRANSLATED_LABS if translated_labs is None
+                                                             else translated_labs).items()
+                  if Path(source_dir).is_dir()}
+    return [build_kit(name, wheel, notebooks, out_dir, translated=translated) for name in platform_names]
