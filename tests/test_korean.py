@@ -139,6 +139,13 @@ def test_sync_restores_english_code_and_keeps_translated_captions():
     assert translations.differences(english, synced) == []
 
 
+def test_myst_shown_as_inline_code_is_text_not_a_role():
+    english = "Keep `{doc}` targets; ``{term}`translated text <glossary term>` `` links, and {term}`frame`.\n"
+    korean = "`{doc}` 대상은 그대로, ``{term}`translated text <glossary term>` `` 형식, 그리고 {term}`프레임 <frame>`.\n"
+    assert translations.differences(english, korean, TERMS) == []
+    assert translations.skeleton(english)["roles"] == [("term", "frame")]
+
+
 def test_a_caption_over_several_lines_is_prose_too():
     english = ("```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: A long caption\n      that goes on\n"
                "    name: fig-x\n---\nplot(1)\n```\n")

@@ -206,11 +206,33 @@ def _without_code(text: str) -> str:
     return _CODE_CELL.sub("", _FRONT.sub("", text, count=1))
 
 
+def _without_literals(text: str) -> str:
+    """The text without inline code spans (`{doc}`, ``{term}`x <y>` ``: MyST shown as text,
+    not roles); a role's own backticks (after its closing brace) are kept."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] != "`":
+            out.append(text[i])
+            i += 1
+            continue
+        run = len(text[i:]) - len(text[i:].lstrip("`"))
+        close = text.find("`" * run, i + run)
+        if close == -1:
+            out.append(text[i:i + run])
+            i += run
+        elif i and text[i - 1] == "}":  # a role's text: kept
+            out.append(text[i:close + run])
+            i = close + run
+        else:  # a code span: dropped
+            i = close + run
+    return "".join(out)
+
+
 def skeleton(text: str) -> dict[str, list]:
     """What a translation must keep from its English page, outside code cells."""
     body = _without_code(text)
     roles = []
-    for m in _ROLE.finditer(body):
+    for m in _ROLE.finditer(_without_literals(body)):
         role, inner = m.group("role"), m.group("text")
         if role in KEY_ROLES:
             roles.append((role, inner))
@@ -246,6 +268,14 @@ def differences(english_text: str, translated_text: str, terms: dict[str, str] |
         if a != b:
             line = next((x for x, y in zip(a.splitlines(), b.splitlines()) if x != y), "(length)")
             problems.append(f"code cell {i} differs from English (first differing English line: {line.strip()[:80]!r})")
+    for i, cell in enumerate(t_cells, 1):
+        lines = cell.split("\n")
+        if len(lines) > 1 and lines[1] == "---":
+            try:
+                yaml.safe_load("\n".join(lines[2:_cell_header_end(lines) - 1]))
+            except yaml.YAMLError as error:
+                problems.append(f"code cell {i}: its options are not valid YAML (quote an alt text or caption that "
+                                f"holds ': '): {str(error).splitlines()[0]}")
     e, t = skeleton(english_text), skeleton(translated_text)
     for key in ("labels", "directives", "headings", "math", "urls"):
         if e[key] != t[key]:
@@ -310,7 +340,7 @@ def term_form_problems(translated_text: str, terms: dict[str, str]) -> list[str]
     """{term} links in a translation that do not use the term's agreed form."""
     lower = {k.lower(): v for k, v in terms.items()}
     problems = []
-    for m in _ROLE.finditer(_without_code(translated_text)):
+    for m in _ROLE.finditer(_without_literals(_without_code(translated_text))):
         if m.group("role") != "term":
             continue
         t = _TARGET.match(m.group("text"))

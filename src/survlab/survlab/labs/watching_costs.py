@@ -53,7 +53,7 @@ LAB = Lab(
             kind=WholeNumber(),
             hint="compare costs.machine_cost(a, year) with costs.human_cost(a) year by year, or use costs.break_even_year.",
             mistakes=(Mistake(lambda e: key.break_even_without_analysts(),
-                              "that break-even leaves out the analysts; someone still has to watch the feeds."),
+                              "that crossover leaves out the analysts; someone still has to watch the feeds."),
                       Mistake(lambda e: key.break_even_without_storage(),
                               "that is the year you get with storage left out, as in the lesson's paper version; "
                               "the lab includes storage, which tips that year just over the guards' cost: compare "
@@ -67,17 +67,17 @@ LAB = Lab(
             expected=key.break_even_automated,
             kind=WholeNumber(),
             hint="use a.automated(), the same assumptions with analytics, in costs.break_even_year.",
-            mistakes=(Mistake(lambda e: key.break_even(), "that is the break-even without analytics; use a.automated()."),),
+            mistakes=(Mistake(lambda e: key.break_even(), "that is the crossover without analytics; use a.automated()."),),
         ),
         Exercise(
             name="most_sensitive",
-            prompt="Which assumption, halved or doubled, moves the break-even year the most?",
+            prompt="Which assumption, halved or doubled, moves the crossover year the most?",
             expected=key.most_sensitive,
             kind=Choice(costs.SENSITIVE),
             hint="read the tornado chart or costs.sensitivity(a): which bar is longest?",
             mistakes=(Mistake(lambda e: "camera_price", "the camera's price matters, but less than you might think: "
                                                         "look at which bar is longest."),
-                      Mistake(lambda e: "price_decline", "the price decline moves the break-even a long way (13 years "
+                      Mistake(lambda e: "price_decline", "the price decline moves the crossover a long way (13 years "
                                                          "to 3), but one bar is longer still: look for the one that "
                                                          "reaches 'never'."),),
         ),

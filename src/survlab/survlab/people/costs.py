@@ -194,7 +194,7 @@ def plot_sensitivity(a: Assumptions = Assumptions(), horizon: int = 50, ax=None)
                 ax.text(horizon, row, text.format(horizon=horizon), ha="right", va="center", fontsize=8)
     ax.axvline(base, color="black", lw=1)
     ax.set_yticks(range(len(order)), [_(n.replace("_", " ")) for n in order])
-    ax.set_xlabel(_("break-even year (base case: year {base})").format(base=base))
+    ax.set_xlabel(_("crossover year (base case: year {base})").format(base=base))
     ax.set_title(_("Which assumption matters most?"))
     ax.legend(fontsize=8, loc="lower right")
     return ax
