@@ -118,3 +118,28 @@ def test_the_power_exercise_names_the_battery_assumption():
     all_down = lab.check("hours_lost_to_power_cuts", key.hours_lost_all_systems_down())
     assert all_down.status == checks.WRONG and "batteries" in all_down.message
     assert "inside a cut" in lab.check("hours_lost_to_power_cuts", key.mains_hours_in_cuts()).message
+
+
+def test_the_week_is_computed_once_and_callers_cannot_change_it():
+    """week_records is cached (the grader's warm server computes it before it forks), and
+    each call hands out fresh lists: a notebook that edits them leaves the next call intact."""
+    from survlab.labs import capstone_week
+
+    C._week_records.cache_clear()
+    for step in capstone_week.LAB.warm_up:
+        step()
+    first = C.week_records()
+    assert C._week_records.cache_info().hits >= 1
+    first["cameras"].clear()
+    first["cards"].append("not a sighting")
+    again = C.week_records()
+    assert again["cameras"] and "not a sighting" not in again["cards"]
+    assert again == C.week_records() and again is not first
+
+
+def test_the_graders_warm_server_computes_the_week_before_it_forks():
+    from underwatch import inside
+
+    C._week_records.cache_clear()
+    inside.preload("capstone-week")
+    assert C._week_records.cache_info().currsize == 1

@@ -170,7 +170,8 @@ def test_a_tag_publishes_the_site_pdf_editions_bundle_wheel_and_every_kit():
     names = [a.name for a in release.release_assets(version)]
     assert names == ["under-watch-0.3.0.pdf", "survlab-0.3.0-py3-none-any.whl",
                      "under-watch-student-0.3.0.zip", "under-watch-instructor-0.3.0.zip",
-                     "under-watch-offline-0.3.0.zip",
+                     "under-watch-offline-0.3.0.zip", "under-watch-ko-0.3.0.pdf",
+                     "under-watch-student-ko-0.3.0.zip", "under-watch-instructor-ko-0.3.0.zip",
                      "under-watch-labkit-0.3.0-linux-x86_64.zip", "under-watch-labkit-0.3.0-macos-arm64.zip",
                      "under-watch-labkit-0.3.0-macos-x86_64.zip", "under-watch-labkit-0.3.0-windows-x64.zip"]
     # Each comes from where its make target leaves it.
@@ -248,4 +249,4 @@ def test_new_pages_are_in_the_table_of_contents():
     accessibility = (ROOT / "book" / "accessibility.md").read_text()
     assert "WCAG) 2.1, level AA" in accessibility and "tests/test_browser.py" in accessibility
     adapting = (ROOT / "book" / "adapting.md").read_text()
-    assert "is\nplanned; it does not exist yet" in adapting or "planned; it does not exist yet" in adapting
+    assert "**Korean edition (한국어판)** is built" in adapting and "ko/terms.yml" in adapting

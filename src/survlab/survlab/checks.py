@@ -227,6 +227,9 @@ class Lab:
     id: str
     title: str
     exercises: tuple[Exercise, ...]
+    # Seeded computations every run of the lab repeats: the grader's warm server calls these
+    # once before it forks, so each submission starts with their results cached.
+    warm_up: tuple[Callable[[], Any], ...] = ()
 
     def __post_init__(self) -> None:
         names = [e.name for e in self.exercises]

@@ -110,6 +110,12 @@ def release_assets(version: str | None = None) -> list[Asset]:
               "every lab's instructor edition, with solutions"),
         Asset(f"under-watch-offline-{v}.zip", "_build/under-watch-offline.zip",
               "the site, the PDF and the student notebooks in one zip, to read with no network"),
+        Asset(f"under-watch-ko-{v}.pdf", "_build/ko/_build/latex/under-watch-ko.pdf",
+              "the Korean edition (한국어판) as one PDF"),
+        Asset(f"under-watch-student-ko-{v}.zip", "_build/editions/ko/under-watch-student-ko.zip",
+              "every lab's student edition, in Korean"),
+        Asset(f"under-watch-instructor-ko-{v}.zip", "_build/editions/ko/under-watch-instructor-ko.zip",
+              "every lab's instructor edition, in Korean, with solutions"),
     ]
     for name, platform in labkit.PLATFORMS.items():
         kit = labkit.kit_name(name, v)

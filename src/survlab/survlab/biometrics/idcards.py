@@ -39,6 +39,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 from cryptography.exceptions import InvalidSignature
@@ -461,6 +462,7 @@ def _person_week(card: str, rng: np.random.Generator):
     return transport, workplace, payments
 
 
+@lru_cache(maxsize=4)  # seeded and immutable: the same week every call, made once
 def synthetic_week(n_people: int = 300, seed: int = 13) -> WeekTables:
     """A seeded week of records for ``n_people`` synthetic card holders (card numbers
     ``card_number(0)`` onwards) in three separate systems. Each system alone sees part of

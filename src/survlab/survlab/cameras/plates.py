@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -91,9 +91,19 @@ def normalise(text: str) -> str:
     return letters + digits
 
 
+@lru_cache(maxsize=1 << 16)
+def _normalised(text: str) -> str:
+    return normalise(text)
+
+
+def _normal(text) -> str:
+    # A week's reads repeat the same texts: each is normalised once (a non-text gets normalise's error).
+    return _normalised(text) if type(text) is str else normalise(text)
+
+
 def differences(a: str, b: str) -> int:
     """How many characters differ between two plate texts once look-alikes are undone."""
-    a, b = normalise(a), normalise(b)
+    a, b = _normal(a), _normal(b)
     return sum(x != y for x, y in zip(a, b))
 
 

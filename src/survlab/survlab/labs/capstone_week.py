@@ -17,6 +17,7 @@ POWER_SEED, HOURS_OFF = 3, 8  # the power-cut schedule: one 8-hour cut a day
 LAB = Lab(
     id="capstone-week",
     title="One synthetic week, every system joined",
+    warm_up=(capstone.warm_up,),
     exercises=(
         Exercise(
             name="camera_hours",
