@@ -86,7 +86,8 @@ def test_lab_pages_offer_the_student_edition_with_figures_inside(html_build):
         assert f"_sources/notebooks/{source.stem}.ipynb" in page.read_text(encoding="utf-8"), f"{page}: no .ipynb download"
         nb = nbformat.read(html / "_sources" / "notebooks" / f"{source.stem}.ipynb", as_version=4)
         nbformat.validate(nb)
-        assert nb.metadata["survlab"] == {"lab": lab_id, "edition": "student", "version": survlab.__version__}
+        assert nb.metadata["survlab"] == {"lab": lab_id, "edition": "student", "version": survlab.__version__,
+                                          "language": "en"}
         outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
         figures = [o for o in outputs if "image/png" in o.get("data", {})]
         if "plot" in source.read_text() or "imshow" in source.read_text():

@@ -62,7 +62,7 @@ def test_translated_pages_are_korean_and_missing_ones_say_so(korean_site):
         if page.status == translations.MISSING:
             assert "아직 번역되지 않은 페이지" in body, page.english
         else:
-            assert len(HANGUL.findall(body)) > 200, f"{page.english}: little Korean text"
+            assert len(HANGUL.findall(body)) > 60, f"{page.english}: little Korean text"
             assert ("영어 원문이 바뀐 페이지" in body) == (page.status == translations.OUT_OF_DATE), page.english
     status = (korean_site / "book" / "translation-status.html").read_text(encoding="utf-8")
     assert status.count("<tr") == len(translations.english_pages()) + 1
@@ -103,6 +103,9 @@ def test_every_korean_page_links_to_the_same_english_page(korean_site, html_buil
     for page in sitecheck.site_pages(korean_site):
         html = (korean_site / page).read_text(encoding="utf-8")
         if "http-equiv" in html[:2000]:  # the root redirect
+            continue
+        if page == "book/translation-status.html":  # the Korean book's own page: no English one
+            assert 'class="uw-language"' not in html
             continue
         m = re.search(r'<nav class="uw-language"[^>]*>\s*<a href="([^"]+)" hreflang="en"', html)
         assert m, f"{page}: no link to the English page"

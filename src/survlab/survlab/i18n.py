@@ -44,12 +44,10 @@ def language() -> str:
 
 
 def set_language(code: str) -> None:
-    """Speak ``code`` from now on (figures drawn after this use its fonts)."""
+    """Speak ``code`` from now on (figures drawn in the course style after this use its fonts:
+    ``style.use`` reads the language each time)."""
     global _current
     _current = _checked(code, "set_language")
-    from . import style
-
-    style.use()
 
 
 @cache
@@ -93,3 +91,24 @@ def missing(texts, code: str) -> list[str]:
     """Of ``texts``, those that ``code``'s catalogs do not translate."""
     table = catalog(code)
     return [t for t in texts if t not in table]
+
+
+class Phrase(str):
+    """Text with values in it that is English as a value (code that compares it is unaffected)
+    and is shown in the language in use: ``Phrase("shifted {dr} down", dr=1) == "shifted 1 down"``."""
+
+    def __new__(cls, text: str, **values):
+        phrase = super().__new__(cls, text.format(**values) if values else text)
+        phrase.text, phrase.values = text, values
+        return phrase
+
+    def shown(self) -> str:
+        """The phrase in the language in use (its values shown likewise)."""
+        return _(self.text).format(**{k: shown(v) for k, v in self.values.items()})
+
+
+def shown(value):
+    """``value`` as a student sees it: text in the language in use; anything else unchanged."""
+    if isinstance(value, Phrase):
+        return value.shown()
+    return _(value) if isinstance(value, str) else value

@@ -234,7 +234,7 @@ def _other_editions(app) -> list[str]:
 def add_language_switch(app, pagename, templatename, context, doctree):
     """A link on every page to the same page in each other language's edition (built with it:
     ``underwatch_translations``), and the matching ``<link rel="alternate" hreflang>``."""
-    if not _html(app) or doctree is None:
+    if not _html(app) or doctree is None or pagename in app.config.underwatch_pages_only_here:
         return
     here = EDITIONS[app.config.underwatch_language]["root"]
     to_site_root = "../" * (pagename.count("/") + here.count("/"))
@@ -300,6 +300,7 @@ def setup(app):
     app.add_config_value("underwatch_language", "en", "html")  # the translated book sets its own
     # Editions built into the same site (make html builds both): "ko" here, "en" in the Korean book.
     app.add_config_value("underwatch_translations", os.environ.get("UNDERWATCH_TRANSLATIONS", ""), "html")
+    app.add_config_value("underwatch_pages_only_here", [], "html")  # e.g. the Korean status page
     app.connect("html-page-context", add_language_switch)
     app.add_directive("underwatch-downloads", DownloadsDirective)
     app.connect("builder-inited", prepare_downloads)

@@ -119,6 +119,7 @@ def stage(language: str, root: Path = ROOT, out: Path | None = None) -> Path:
     extra = settings.setdefault("sphinx", {}).setdefault("config", {})
     extra["underwatch_language"] = language
     extra["underwatch_translations"] = "en"  # the Korean site sits in the English one, at ko/
+    extra["underwatch_pages_only_here"] = [Path(STATUS_PAGE).with_suffix("").as_posix()]
     (out / "_config.yml").write_text("# Made by underwatch/translated_book.py from _config.yml and "
                                      f"{translations.LANGUAGE_DIRS[language]}/_config.yml: edit those.\n"
                                      + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),

@@ -49,7 +49,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from ..cameras.faces import Phrase, shown
+from ..i18n import Phrase, shown
 from ..cameras.plates import DAY_NAMES, DAYS_PER_WEEK, HOURS_PER_DAY
 from ..i18n import _
 

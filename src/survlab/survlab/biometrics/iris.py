@@ -28,7 +28,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..cameras.faces import Phrase, Table, expected_false_matches, prob_at_least_one_false_match
+from ..cameras.faces import Table, expected_false_matches, prob_at_least_one_false_match
+from ..i18n import Phrase
 from ..i18n import _
 
 CODE_BITS = 2_048  # bits in an IrisCode (Daugman 2003)

@@ -32,7 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..i18n import _
+from ..i18n import Phrase, _, shown  # noqa: F401  (Phrase: re-exported for the labs' code)
 
 # --- Detection ----------------------------------------------------------------------------
 
@@ -286,27 +286,6 @@ def detect_in_variants(variants: Sequence[Variant] | None = None, **settings) ->
         boxes = detect_faces(v.image, **settings)
         results.append(DetectionResult(v.name, tuple(boxes), judge_boxes(boxes, v.face)))
     return results
-
-
-class Phrase(str):
-    """Text with values in it that is English as a value (code that compares it is unaffected)
-    and is shown in the language in use: ``Phrase("shifted {dr} down", dr=1) == "shifted 1 down"``."""
-
-    def __new__(cls, text: str, **values):
-        phrase = super().__new__(cls, text.format(**values) if values else text)
-        phrase.text, phrase.values = text, values
-        return phrase
-
-    def shown(self) -> str:
-        """The phrase in the language in use (its values shown likewise)."""
-        return _(self.text).format(**{k: shown(v) for k, v in self.values.items()})
-
-
-def shown(value):
-    """``value`` as a student sees it: text in the language in use; anything else unchanged."""
-    if isinstance(value, Phrase):
-        return value.shown()
-    return _(value) if isinstance(value, str) else value
 
 
 class Table(list):
