@@ -32,7 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..i18n import Phrase, _, shown  # noqa: F401  (Phrase: re-exported for the labs' code)
+from ..i18n import Phrase, _, shown
 
 # --- Detection ----------------------------------------------------------------------------
 
