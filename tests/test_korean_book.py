@@ -68,6 +68,15 @@ def test_translated_pages_are_korean_and_missing_ones_say_so(korean_site):
     assert status.count("<tr") == len(translations.english_pages()) + 1
 
 
+def test_the_korean_downloads_list_speaks_korean(korean_site):
+    html = (korean_site / "book" / "how-to-use.html").read_text(encoding="utf-8")
+    listing = html.split('<ul class="underwatch-downloads">', 1)[1].split("</ul>", 1)[0]
+    assert "책 전체, PDF 한 권" in listing and "under-watch-ko.pdf" in listing
+    lab = (korean_site / "notebooks" / "01-camera-network.html").read_text(encoding="utf-8")
+    assert '<p class="admonition-title">풀이</p>' in lab and ">Solution<" not in lab
+    assert "the whole book" not in listing and "for pip install" not in listing
+
+
 def test_korean_figures_have_no_missing_glyph(korean_executed_cache):
     """matplotlib warns "Glyph ... missing from font(s)" when a character has no glyph: none."""
     from jupyter_cache import get_cache
@@ -143,3 +152,4 @@ def test_the_korean_pdf_sets_korean_in_noto_serif_cjk_with_no_missing_character(
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "12", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert len(HANGUL.findall(text)) > 1000
+    assert "Under Watch 한국어판, 버전" in text and "인용 방법" in text  # the version and licence page

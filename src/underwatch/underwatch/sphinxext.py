@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging as logging_std
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -92,6 +93,43 @@ def prepare_downloads(app):
         old.unlink()
 
 
+# What the extension writes on a page, in Korean for the Korean book (English is in the code).
+KOREAN = {
+    "the versions of its dependencies and of JupyterLab that the course is tested with":
+        "강좌가 시험을 거친 의존 패키지와 JupyterLab의 버전",
+    "every lab's student edition, in one zip": "모든 실습의 학생판, zip 파일 하나",
+    "the whole book as one PDF": "책 전체, PDF 한 권",
+    "every lab's student edition": "모든 실습의 학생판",
+    "every lab's instructor edition, with solutions": "모든 실습의 강사판(풀이 포함)",
+    "the site, the PDF and the student notebooks in one zip, to read with no network":
+        "사이트, PDF, 학생용 노트북을 담은 zip 하나(네트워크 없이 읽기)",
+    "the Korean edition (한국어판) as one PDF": "한국어판 PDF 한 권",
+    "every lab's student edition, in Korean": "모든 실습의 한국어 학생판",
+    "every lab's instructor edition, in Korean, with solutions": "모든 실습의 한국어 강사판(풀이 포함)",
+    "The library, the notebooks and this PDF are on the course site, in its downloads folder; the lab kits "
+    "are on the course's release page.":
+        "라이브러리, 노트북, 이 PDF는 강좌 사이트의 downloads 폴더에 있고, 실습 키트는 강좌의 릴리스 페이지에 있습니다.",
+}
+_KOREAN_PATTERNS = (
+    (re.compile(r"^the course library survlab (\S+), for pip install$"), r"강좌 라이브러리 survlab \1(pip install용)"),
+    (re.compile(r"^lab kit for (.+), to install with no network$"), r"\1용 실습 키트(네트워크 없이 설치)"),
+)
+
+
+def say(app, text: str) -> str:
+    """``text`` in the book's language (the extension's own few sentences)."""
+    if app.config.underwatch_language != "ko":
+        return text
+    size = re.search(r" \(\d[^()]*B\)$", text)  # a kit's size, kept as it is
+    core = text[: size.start()] if size else text
+    if core in KOREAN:
+        return KOREAN[core] + (size.group(0) if size else "")
+    for pattern, korean in _KOREAN_PATTERNS:
+        if pattern.match(core):
+            return pattern.sub(korean, core) + (size.group(0) if size else "")
+    return text
+
+
 class DownloadsDirective(SphinxDirective):
     """The list of what ``downloads/`` holds, with links, read afresh at every build."""
 
@@ -110,19 +148,27 @@ class DownloadsDirective(SphinxDirective):
         lines = ['<ul class="underwatch-downloads">']
         for item in items:
             href = item.href if item.where == release.ON_RELEASE else up + item.href
-            lines.append(f'<li><a href="{href}" download><code>{item.name}</code></a>: {item.text}</li>')
+            lines.append(f'<li><a href="{href}" download><code>{item.name}</code></a>: '
+                         f'{say(self.env.app, item.text)}</li>')
         lines.append("</ul>")
+        korean = self.env.app.config.underwatch_language == "ko"
         if repository:
             page = release.release_page(repository, version)
-            lines.append(f'<p>The lab kits, the offline bundle and the editions are on the '
+            lines.append(f'<p>실습 키트, 오프라인 묶음, 학생판과 강사판은 <a href="{page}">{version} 버전의 릴리스 '
+                         f'페이지</a>에 있습니다.</p>' if korean else
+                         f'<p>The lab kits, the offline bundle and the editions are on the '
                          f'<a href="{page}">release page of version {version}</a>.</p>')
+        elif korean:
+            lines.append("<p>모든 시스템용 실습 키트, 오프라인 묶음, 학생판과 강사판은 강좌 저장소의 Releases "
+                         "페이지에 릴리스마다 첨부됩니다(<code>make offline</code>이 원본에서 만듭니다).</p>")
         else:
             lines.append("<p>The lab kits for every system, the offline bundle and the student and instructor "
                          "editions are attached to each release of the course, on its repository's Releases page "
                          "(<code>make offline</code> builds them from the sources).</p>")
         html_list = nodes.raw("", "\n".join(lines), format="html")
-        on_paper = nodes.paragraph(text="The library, the notebooks and this PDF are on the course site, in its "
-                                        "downloads folder; the lab kits are on the course's release page.")
+        on_paper = nodes.paragraph(text=say(self.env.app, "The library, the notebooks and this PDF are on the course "
+                                                          "site, in its downloads folder; the lab kits are on the "
+                                                          "course's release page."))
         latex = addnodes.only(expr="latex")
         latex += on_paper
         return [html_list, latex]
@@ -264,8 +310,18 @@ def set_course_version(app, config):
                                  "release_date": release.human_date(date), "license_note": release.LICENSE_NOTE,
                                  "citation": citation}
     latex = dict(config.latex_elements or {})
-    latex.setdefault("maketitle", "\\sphinxmaketitle\n" + _latex_front_matter(version, date, citation))
+    front = (_latex_front_matter_ko if getattr(config, "underwatch_language", "en") == "ko" else _latex_front_matter)
+    latex.setdefault("maketitle", "\\sphinxmaketitle\n" + front(version, date, citation))
     config.latex_elements = latex
+
+
+def _latex_front_matter_ko(version: str, date, citation: str) -> str:
+    """The same page for the Korean PDF (the licences' names and the citation stay as they are)."""
+    return ("\\begingroup\\noindent\\textbf{Under Watch 한국어판, 버전 " + version + ", " + date.isoformat()
+            + ".}\\par\\medskip\\noindent 본문, 그림, 실습 설명: CC BY 4.0. 코드: MIT. 인용문과 제3자 자료는 각 "
+              "권리자의 것입니다. 전체 조항: https://creativecommons.org/licenses/by/4.0/ (CC BY 4.0)과 강좌의 LICENSE "
+              "파일에 있는 MIT 라이선스.\\par\\medskip\\noindent\\textbf{인용 방법:} " + _latex_escape(citation)
+            + "\\par\\endgroup\\clearpage\n")
 
 
 def _latex_escape(text: str) -> str:
@@ -290,7 +346,18 @@ class _NoBabelForKorean(logging_std.Filter):
         return not (record.getMessage() == "no Babel option known for language 'ko'")
 
 
+def korean_solution_titles(app, doctree, docname):
+    """sphinx-exercise has Korean for "Solution to" but not for a lab's gated "Solution": 풀이."""
+    if app.config.underwatch_language != "ko":
+        return
+    for title in list(doctree.findall(nodes.title)):
+        if title.astext() == "Solution" and "solution" in " ".join(title.parent.get("classes", [])) + \
+                type(title.parent).__name__.lower():
+            title.children = [nodes.Text("풀이")]
+
+
 def setup(app):
+    app.connect("doctree-resolved", korean_solution_titles)
     for where in ("sphinx.sphinx.builders.latex", "sphinx.sphinx.writers.latex"):
         logging_std.getLogger(where).addFilter(_NoBabelForKorean())
     app.add_config_value("underwatch_repository", os.environ.get("UNDERWATCH_REPOSITORY", ""), "env")
