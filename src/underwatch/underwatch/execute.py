@@ -25,10 +25,9 @@ class Outcome:
     error: str | None = None
 
 
-def notebook_pages(root: str | Path) -> list[Path]:
-    """Every page in the table of contents that is a notebook (MyST Markdown with a kernelspec)."""
-    root = Path(root)
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+def toc_pages(root: str | Path) -> list[str]:
+    """Every page the table of contents lists, in reading order ("book/index.md", ...)."""
+    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
     files: list[str] = [toc["root"]]
 
     def walk(entries):
@@ -40,9 +39,15 @@ def notebook_pages(root: str | Path) -> list[Path]:
 
     walk(toc.get("parts"))
     walk(toc.get("chapters"))
+    return [name if name.endswith(".md") else name + ".md" for name in files]
+
+
+def notebook_pages(root: str | Path) -> list[Path]:
+    """Every page in the table of contents that is a notebook (MyST Markdown with a kernelspec)."""
+    root = Path(root)
     pages = []
-    for name in files:
-        path = root / (name if name.endswith(".md") else name + ".md")
+    for name in toc_pages(root):
+        path = root / name
         if path.exists() and "kernelspec:" in path.read_text(encoding="utf-8")[:1000]:
             pages.append(path)
     return pages

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from .execute import toc_pages
+
 ROOT = Path(__file__).resolve().parents[3]
 LANGUAGE_DIRS = {"ko": "ko"}
 RECORD = "translated-from.json"
@@ -66,19 +68,7 @@ def blob_id(data: bytes) -> str:
 
 def english_pages(root: Path = ROOT) -> list[str]:
     """Every page of the English book, in reading order (from _toc.yml)."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    return [f + ".md" for f in files]
+    return toc_pages(root)
 
 
 def translation_dir(language: str, root: Path = ROOT) -> Path:
