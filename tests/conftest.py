@@ -1,8 +1,12 @@
 """Shared fixtures: the repository's paths and the book builds (built once per session)."""
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import subprocess
 import sys
 from pathlib import Path
@@ -153,6 +157,23 @@ def korean_html_build(tmp_path_factory, korean_executed_cache):
 def korean_pdf_build(tmp_path_factory, korean_executed_cache):
     out, result = _korean_build(tmp_path_factory, korean_executed_cache, "pdflatex")
     return out / "_build" / "latex", result
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """A built site on 127.0.0.1, on a free port; yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

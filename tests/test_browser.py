@@ -12,19 +12,16 @@ written beside the build (``<build>/_build/screenshots``, ``<build>/_build/exter
 from __future__ import annotations
 
 import base64
-import functools
 import re
 import shutil
-import threading
 import zipfile
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import AXE, CHROMIUM, NOTEBOOKS, ROOT  # noqa: F401 (CHROMIUM: for others)
+from conftest import AXE, CHROMIUM, NOTEBOOKS, ROOT, serve  # noqa: F401 (CHROMIUM: for others)
 from underwatch import bundle as offline, editions, sitecheck
 
 from conftest import BOOK_GROUP  # noqa: E402
@@ -81,11 +78,6 @@ RUN_AXE = """async (tags) => {
 
 # ---------------------------------------------------------------- browser and servers
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(html_build) -> Path:
     return html_build[0]
@@ -94,12 +86,8 @@ def site(html_build) -> Path:
 @pytest.fixture(scope="module")
 def server(site):
     """The site on 127.0.0.1, on a free port; yields its base URL."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -349,12 +337,8 @@ def test_lab_download_is_a_notebook_with_its_figures(browser, server, site):
 @pytest.fixture(scope="module")
 def published_server(published_site):
     """The site as `make book` publishes it (the PDF at its root), on 127.0.0.1."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(published_site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(published_site) as url:
+        yield url
 
 
 def check_downloaded_file(name: str, path: Path) -> str:

@@ -3,16 +3,13 @@ figures (no missing glyph) and the PDF (Korean body font, no missing character).
 student editions are run in tests/test_korean.py (they need no build)."""
 from __future__ import annotations
 
-import functools
 import re
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from conftest import BOOK_GROUP
+from conftest import BOOK_GROUP, serve
 from underwatch import sitecheck, translations
 
 pytestmark = BOOK_GROUP
@@ -29,11 +26,6 @@ QUERIES = {
 }
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture(scope="module")
 def korean_site(korean_html_build) -> Path:
     return korean_html_build[0]
@@ -41,11 +33,8 @@ def korean_site(korean_html_build) -> Path:
 
 @pytest.fixture(scope="module")
 def korean_server(korean_site):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(korean_site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(korean_site) as url:
+        yield url
 
 
 def test_the_korean_build_has_no_warnings(korean_html_build):
