@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ctypes
 import csv
+import dataclasses
 import json
 import os
 import platform
@@ -17,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from survlab import labs
+from survlab import checks, labs
 from underwatch import grading, inside, sandbox
 from underwatch.__main__ import main
 
@@ -91,6 +92,28 @@ def test_keyring_calls_fail_and_the_graders_keyring_is_unchanged(tmp_path):
     assert (rows["forbidden_calls"]["total"], rows["forbidden_calls"]["reason"]) == ("4", ""), rows
     assert _keyring_ids(libc) == before  # the same keys, none added or removed
     assert key.to_bytes(4, sys.byteorder) in before
+
+
+_FRESH_KEYRING = """
+import ctypes, sys
+from underwatch import inside
+libc = ctypes.CDLL(None, use_errno=True)
+keyctl = inside.SYSCALLS[inside.os.uname().machine]["keyctl"]
+def session():  # KEYCTL_GET_KEYRING_ID of KEY_SPEC_SESSION_KEYRING
+    return libc.syscall(keyctl, 0, -3, 0)
+assert libc.syscall(keyctl, 1, b"underwatch-test-instructor") >= 0
+before = session()
+inside.join_fresh_keyring()
+print(before, session())
+"""
+
+
+@pytest.mark.skipif(KEYCTL is None, reason="keyring calls numbered for x86_64 and aarch64 only")
+def test_a_submission_process_gets_a_fresh_empty_session_keyring():
+    # Behind seccomp's denial of keyctl, a second wall: the instructor's keyring is not even ours.
+    before, after = subprocess.run([sys.executable, "-c", _FRESH_KEYRING], capture_output=True, text=True,
+                                   check=True).stdout.split()
+    assert int(before) > 0 and int(after) > 0 and before != after
 
 
 def _filter_says(program: bytes, nr: int, args=(0,) * 6, arch: int = 0xC000003E) -> int:
@@ -264,6 +287,13 @@ def test_reasons_and_feedback_are_bounded(tmp_path):
     assert len(grading.feedback_text(long, lab)) <= grading.MAX_FEEDBACK_CHARS + 40
     result = grading.judge_one(lab.exercise("people_per_camera"), "y" * 10_000)
     assert len(result.message) <= grading.MAX_MESSAGE_CHARS + 10
+    # Each line is cut on its own; the whole file is cut too, for a lab with very many exercises.
+    many = dataclasses.replace(lab, exercises=tuple(
+        dataclasses.replace(lab.exercises[0], name=f"q{i}") for i in range(200)))
+    wordy = grading.Grade("kim", {}, "graded", results=[
+        checks.Result(f"q{i}", checks.WRONG, "z" * 10_000) for i in range(200)])
+    text = grading.feedback_text(wordy, many)
+    assert len(text) <= grading.MAX_FEEDBACK_CHARS + 40 and text.endswith("[feedback cut here]\n")
 
 
 def test_a_csv_an_older_grader_wrote_with_a_huge_reason_is_read_and_merged(tmp_path):
@@ -305,7 +335,7 @@ def test_merge_answers_a_bad_csv_with_file_and_row_never_a_traceback(tmp_path, c
 _MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
-from survlab import labs
+from survlab import checks, labs
 from underwatch import grading
 lab = labs.get("getting-started")
 def status(field):
@@ -355,6 +385,16 @@ def test_a_cpu_hog_gets_one_cpu_however_many_processes_it_starts():
     assert outcome.report is not None and outcome.cpu_seconds is not None, outcome
     # Four busy processes for 6 s would use ~12 CPU-seconds on two cores; one CPU's quota allows ~6.
     assert outcome.cpu_seconds < 1.25 * outcome.seconds, outcome
+
+
+@needs_isolation
+def test_a_spent_cpu_budget_ends_the_run_before_the_wall_clock_deadline(monkeypatch):
+    # Where no CPU quota can be set, processes on every core spend CPU time faster than the
+    # clock runs: the CPU-time deadline stops them. Here the budget reads as spent at once.
+    monkeypatch.setattr(sandbox.Slot, "cpu_seconds", lambda self: 1e9)
+    with sandbox.Sandbox(LAB, lanes=1) as box:
+        outcome = box.run([[0, "import time\ntime.sleep(20)"]], timeout=TIMEOUT, memory_mb=256)
+    assert outcome.problem == "timeout" and outcome.seconds < 15, outcome
 
 
 @needs_isolation

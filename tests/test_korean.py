@@ -20,6 +20,7 @@ from underwatch import translated_book, translations
 KO = ROOT / "ko"
 KO_PAGES = sorted(p.relative_to(KO).as_posix() for top in ("book", "notebooks") for p in (KO / top).rglob("*.md"))
 TERMS = translations.read_terms("ko")
+UNITS = translations.read_glue_units("ko")
 
 
 def _toc_files(path: Path) -> list[str]:
@@ -42,7 +43,7 @@ def test_every_korean_page_translates_a_page_of_the_book():
 def test_a_korean_page_keeps_its_english_pages_code_labels_and_references(page):
     english = (ROOT / page).read_text(encoding="utf-8")
     korean = (KO / page).read_text(encoding="utf-8")
-    problems = translations.differences(english, korean, TERMS)
+    problems = translations.differences(english, korean, TERMS, UNITS)
     assert not problems, f"ko/{page}:\n  " + "\n  ".join(problems)
 
 
@@ -146,6 +147,19 @@ def test_myst_shown_as_inline_code_is_text_not_a_role():
     assert translations.skeleton(english)["roles"] == [("term", "frame")]
 
 
+def test_a_glued_value_may_be_shown_in_korean_units_only_where_declared(tmp_path):
+    english = "About {glue:text}`pairs_millions:.0f` million pairs.\n"
+    korean = "약 {glue:text}`pairs_man:,.0f`만 쌍.\n"
+    assert any("roles differ" in p for p in translations.differences(english, korean))
+    assert translations.differences(english, korean, units={"pairs_millions": "pairs_man"}) == []
+    other = korean.replace("pairs_man", "people_man")
+    assert any("roles differ" in p for p in translations.differences(english, other, units={"pairs_millions": "pairs_man"}))
+    (tmp_path / "ko").mkdir()
+    (tmp_path / "ko" / translations.GLUE_UNITS).write_text("- not a mapping\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="glue-units.yml: must map English glue names"):
+        translations.read_glue_units("ko", tmp_path)
+
+
 def test_a_caption_over_several_lines_is_prose_too():
     english = ("```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: A long caption\n      that goes on\n"
                "    name: fig-x\n---\nplot(1)\n```\n")
@@ -172,6 +186,34 @@ def _translated_literals() -> dict[str, str]:
     return found
 
 
+def _page_code(page: str) -> list[tuple[int, ast.Module]]:
+    """The code cells of an English page, each as (line of its first code line, parsed code);
+    IPython's % and ! lines are left blank."""
+    text = (ROOT / page).read_text(encoding="utf-8")
+    cells, start = [], 0
+    for cell in translations.code_cells(text):
+        start = text.index(cell, start)
+        lines = cell.split("\n")
+        end = lines.index("---", 2) + 1 if len(lines) > 1 and lines[1] == "---" else \
+            next(i for i in range(1, len(lines)) if not lines[i].startswith(":"))
+        code = "\n".join("" if x.lstrip().startswith(("%", "!")) else x for x in lines[end:-1])
+        cells.append((text[:start].count("\n") + 1 + end, ast.parse(code)))
+        start += len(cell)
+    return cells
+
+
+def _page_literals() -> dict[str, str]:
+    """Every literal passed to tr() in the code cells of the pages that have a Korean translation."""
+    found = {}
+    for page in KO_PAGES:
+        for first, tree in _page_code(page):
+            for node in ast.walk(tree):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr"
+                        and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                    found[node.args[0].value] = f"{page}:{first + node.lineno - 1}"
+    return found
+
+
 def _lab_texts() -> dict[str, str]:
     from survlab import labs
 
@@ -187,10 +229,43 @@ def _lab_texts() -> dict[str, str]:
 def test_every_text_the_library_shows_has_a_korean_translation():
     from survlab import i18n
 
-    texts = {**_translated_literals(), **_lab_texts()}
-    assert len(texts) > 100
+    texts = {**_translated_literals(), **_page_literals(), **_lab_texts()}
+    assert len(texts) > 100 and len(_page_literals()) > 50
     missing = [f"{where}: {text!r}" for text, where in texts.items() if text not in i18n.catalog("ko")]
     assert not missing, f"{len(missing)} texts without Korean:\n" + "\n".join(missing[:30])
+
+
+# Text that code cells of translated pages may show as it is, because it is data (a plate's text, a
+# synthetic name), not prose: none at present.
+SHOWN_AS_IS: set[str] = set()
+SHOWING = {"set_title", "set_xlabel", "set_ylabel"}
+
+
+def _english_in(node) -> bool:
+    """A string literal, or an f-string whose own text (not its values) has a letter in it."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value not in SHOWN_AS_IS and re.search(r"[A-Za-z]", node.value) is not None
+    if isinstance(node, ast.JoinedStr):
+        return any(_english_in(part) for part in node.values if isinstance(part, ast.Constant))
+    return False
+
+
+def test_code_cells_of_translated_pages_show_no_untranslated_text():
+    """On a page with a Korean translation, text a code cell prints or puts in a figure's title, axis
+    label or legend goes through tr(), so the Korean page (same code, SURVLAB_LANG=ko) shows it in Korean."""
+    found = []
+    for page in KO_PAGES:
+        for first, tree in _page_code(page):
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                shown = [k.value for k in node.keywords if k.arg in ("title", "label")]
+                if isinstance(node.func, ast.Name) and node.func.id == "print":
+                    shown += node.args
+                elif isinstance(node.func, ast.Attribute) and node.func.attr in SHOWING:
+                    shown += node.args[:1]
+                found += [f"{page}:{first + arg.lineno - 1}: {ast.unparse(arg)[:80]}" for arg in shown if _english_in(arg)]
+    assert not found, "wrap shown text in tr() (survlab.i18n.tr) and translate it in survlab/locale/ko:\n" + "\n".join(found)
 
 
 def test_korean_texts_keep_their_placeholders():

@@ -67,6 +67,18 @@ def test_figures_are_titled(plot, records):
     assert plot(records).get_title()
 
 
+def test_the_week_figure_marks_exactly_each_systems_hours(records):
+    ax = C.plot_week(records)
+    expected = [C.hours(records[name]) for name in C.SYSTEMS] + [C.hours(C.joined(records))]
+    assert len(ax.collections) == len(expected)
+    for bars, hours in zip(ax.collections, expected):
+        marked = set()
+        for path in bars.get_paths():
+            xs = path.vertices[:, 0]
+            marked |= set(range(round(xs.min()), round(xs.max())))
+        assert marked == hours
+
+
 # --- third edition: the link table, the seams, the co-located lines and the battery assumption ---
 
 def test_the_link_table_names_the_plate_of_lab_four_target_car(records):

@@ -87,6 +87,11 @@ def _(text: str) -> str:
     return catalog(code).get(text, text)
 
 
+tr = _
+"""``_`` under the name notebooks use: in a notebook ``_`` is IPython's last result, and a student's
+``for _ in ...`` would shadow it."""
+
+
 def missing(texts, code: str) -> list[str]:
     """Of ``texts``, those that ``code``'s catalogs do not translate."""
     table = catalog(code)

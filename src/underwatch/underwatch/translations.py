@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[3]
 LANGUAGE_DIRS = {"ko": "ko"}
 RECORD = "translated-from.json"
 TERMS = "terms.yml"
+GLUE_UNITS = "glue-units.yml"  # glued values a translation shows in its own units
 
 TRANSLATED, OUT_OF_DATE, MISSING = "translated", "out of date", "missing"
 
@@ -245,8 +246,24 @@ def skeleton(text: str) -> dict[str, list]:
     }
 
 
-def differences(english_text: str, translated_text: str, terms: dict[str, str] | None = None) -> list[str]:
-    """Every way a translation departs from what must stay as in English (empty: none)."""
+def _glued_names(roles, units: dict[str, str]) -> list[tuple[str, str]]:
+    """Roles with each glued value named by its English name (a glue role's format is the
+    translator's: thousands separators, decimals)."""
+    english_name = {translated: english for english, translated in units.items()}
+    out = []
+    for role, inner in roles:
+        if role.startswith("glue"):
+            name = inner.split(":", 1)[0].strip()
+            inner = english_name.get(name, name)
+        out.append((role, inner))
+    return out
+
+
+def differences(english_text: str, translated_text: str, terms: dict[str, str] | None = None,
+                units: dict[str, str] | None = None) -> list[str]:
+    """Every way a translation departs from what must stay as in English (empty: none).
+    ``units``: English glue name -> the name of the same value in the translation's units
+    (``read_glue_units``), which the page's code glues too."""
     problems = []
     if front_matter(english_text) != front_matter(translated_text):
         problems.append("front matter differs from the English page's")
@@ -272,8 +289,8 @@ def differences(english_text: str, translated_text: str, terms: dict[str, str] |
             problems.append(f"{key} differ: English {_delta(e[key], t[key])}")
     if Counter(e["options"]) != Counter(t["options"]):
         problems.append(f"directive options differ: English {_delta(e['options'], t['options'])}")
-    e_roles = Counter(r for r in e["roles"] if r[0] != "term")
-    t_roles = Counter(r for r in t["roles"] if r[0] != "term")
+    e_roles = Counter(r for r in _glued_names(e["roles"], {}) if r[0] != "term")
+    t_roles = Counter(r for r in _glued_names(t["roles"], units or {}) if r[0] != "term")
     if e_roles != t_roles:
         problems.append(f"roles differ: {_delta(sorted(e_roles.elements()), sorted(t_roles.elements()))}")
     e_terms = {target for role, target in e["roles"] if role == "term"}
@@ -351,6 +368,16 @@ def _delta(a: list, b: list) -> str:
     if not only_e and not only_t:
         return "same items, another order"
     return f"has {only_e[:6]}, translation has {only_t[:6]}"
+
+
+def read_glue_units(language: str, root: Path = ROOT) -> dict[str, str]:
+    """English glue name -> the translation's name for the same value in its own units."""
+    path = translation_dir(language, root) / GLUE_UNITS
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    if data is not None and not (isinstance(data, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in data.items())):
+        raise ValueError(f"{path}: must map English glue names to glue names, one per line")
+    return data or {}
 
 
 def read_terms(language: str, root: Path = ROOT) -> dict[str, str]:
