@@ -14,6 +14,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 
+pytest_plugins = ["xdist_groups"]  # --dist loadgroup as documented, on pytest 9.2 too
+
 # Figures drawn in the test process need no screen. (Not MPLBACKEND: book builds started from
 # the tests inherit the environment, and their notebooks need the inline backend for figures.)
 matplotlib.use("Agg")

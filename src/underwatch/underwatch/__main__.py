@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         from . import grading
 
         try:
-            labs.get(args.lab)
+            labs.check_id(args.lab)  # loaded later, while the sandbox starts
         except KeyError as err:
             parser.error(str(err.args[0]))
         missing = [grading.printable(p) for p in args.submissions if not os.path.lexists(p)]

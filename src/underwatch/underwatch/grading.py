@@ -651,6 +651,11 @@ def submissions_in(folder: Path) -> list[Path]:
         return sorted(Path(folder) / e.name for e in entries if e.name.endswith(".ipynb"))
 
 
+def _refuse_another_labs_csv(out_csv: Path, rows: dict, lab) -> None:
+    if rows and not set(lab.answer_names) <= set(next(iter(rows.values()))):
+        raise BatchRefused(f"{out_csv} has other columns than lab {lab.id!r} writes: is it another lab's file?")
+
+
 def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feedback_dir: Path | None = None,
                 jobs: int | None = None, timeout: int = 120, memory_mb: int = 1024,
                 regrade: Iterable[str] = (), regrade_all: bool = False, progress: bool = True,
@@ -658,7 +663,7 @@ def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feed
     """Grade every submission not already in ``out_csv`` (of this shard, if given); return this
     run's grades by student. Raises ``sandbox.IsolationUnavailable`` where submissions cannot be
     isolated (unless ``unsafe_no_isolation``) and ``BatchRefused`` before grading anything."""
-    lab = labs.get(lab_id)
+    labs.check_id(lab_id)
     out_csv = Path(out_csv)
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     feedback_dir = Path(feedback_dir) if feedback_dir else out_csv.parent / "feedback"
@@ -667,47 +672,53 @@ def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feed
         raise BatchRefused(f"--out {printable(out_csv)} is one of the submissions: grading would overwrite it")
     with CsvLock(out_csv):
         rows = read_csv(out_csv)
-        if rows and not set(lab.answer_names) <= set(next(iter(rows.values()))):
-            raise BatchRefused(f"{out_csv} has other columns than lab {lab.id!r} writes: is it another lab's file?")
         redo = set(regrade)
         todo = [p for p in paths if in_shard(student_id(p), shard)
                 and (regrade_all or student_id(p) in redo or student_id(p) not in rows)]
         graded: dict[str, Grade] = {}
         if not todo:
+            _refuse_another_labs_csv(out_csv, rows, labs.get(lab_id))
             return graded
-        cells = _once(lambda: expected_code_cells(lab.id))
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        lock = threading.Lock()
-        with sandbox.Sandbox(lab.id, lanes=jobs, unsafe=unsafe_no_isolation) as box:
-            pool = ThreadPoolExecutor(max_workers=jobs)
-            finished = False
-            try:
-                feedback_dir.mkdir(parents=True, exist_ok=True)  # only once submissions can be run
-                futures = {(pool.submit(_refused, student_id(p), clashes[student_id(p)], lab, box)
-                            if student_id(p) in clashes else
-                            pool.submit(grade_one, p, lab, box, timeout=timeout, memory_mb=memory_mb,
-                                        expected_code_cells=cells)): p for p in todo}
-                for done, future in enumerate(as_completed(futures), 1):
-                    path = futures[future]
-                    try:
-                        grade = future.result()
-                    except sandbox.IsolationUnavailable:
-                        raise  # fail closed: a submission could not be isolated, none is run without it
-                    except Exception as err:  # a bug of ours must not stop the batch either
-                        grade = Grade(student_id(path), {n: 0.0 for n in lab.answer_names}, ERROR,
-                                      f"the grader failed on this file ({err.__class__.__name__}: {printable(err, 200)})",
-                                      isolation=box.description)
-                    with lock:
-                        graded[grade.student] = grade
-                        rows[grade.student] = grade_row(grade, lab)
-                        write_csv(out_csv, lab, rows)
-                        write_new_text(feedback_dir / f"{grade.student}.md", feedback_text(grade, lab))
-                        details.write(details.details_dir(out_csv, lab.id), details.record(grade, lab, grade.written))
-                    if progress:
-                        _progress(done, len(todo), grade)
-                finished = True
-            finally:
-                if not finished:  # interrupted (SIGTERM, Ctrl-C, a crash): stop every run now, not at its deadline
-                    box.abort()
-                pool.shutdown(wait=True, cancel_futures=True)
+        box = sandbox.Sandbox(lab_id, lanes=jobs, unsafe=unsafe_no_isolation)
+        box.start()  # the servers load the lab while this process loads it (a second for the capstone)
+        try:
+            lab = labs.get(lab_id)
+            _refuse_another_labs_csv(out_csv, rows, lab)
+            cells = _once(lambda: expected_code_cells(lab.id))
+            lock = threading.Lock()
+            with box:
+                pool = ThreadPoolExecutor(max_workers=jobs)
+                finished = False
+                try:
+                    feedback_dir.mkdir(parents=True, exist_ok=True)  # only once submissions can be run
+                    futures = {(pool.submit(_refused, student_id(p), clashes[student_id(p)], lab, box)
+                                if student_id(p) in clashes else
+                                pool.submit(grade_one, p, lab, box, timeout=timeout, memory_mb=memory_mb,
+                                            expected_code_cells=cells)): p for p in todo}
+                    for done, future in enumerate(as_completed(futures), 1):
+                        path = futures[future]
+                        try:
+                            grade = future.result()
+                        except sandbox.IsolationUnavailable:
+                            raise  # fail closed: a submission could not be isolated, none is run without it
+                        except Exception as err:  # a bug of ours must not stop the batch either
+                            grade = Grade(student_id(path), {n: 0.0 for n in lab.answer_names}, ERROR,
+                                          f"the grader failed on this file ({err.__class__.__name__}: {printable(err, 200)})",
+                                          isolation=box.description)
+                        with lock:
+                            graded[grade.student] = grade
+                            rows[grade.student] = grade_row(grade, lab)
+                            write_csv(out_csv, lab, rows)
+                            write_new_text(feedback_dir / f"{grade.student}.md", feedback_text(grade, lab))
+                            details.write(details.details_dir(out_csv, lab.id), details.record(grade, lab, grade.written))
+                        if progress:
+                            _progress(done, len(todo), grade)
+                    finished = True
+                finally:
+                    if not finished:  # interrupted (SIGTERM, Ctrl-C, a crash): stop every run now, not at its deadline
+                        box.abort()
+                    pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            box.__exit__(None, None, None)  # also when the lab's checks refused the batch: nothing ran
     return graded

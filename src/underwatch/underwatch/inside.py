@@ -694,6 +694,11 @@ def main() -> None:
     send(sock, {"ready": not problem, "problem": problem, "vsize": config["vsize"], "rss": _resident_size()})
     if not problem:
         serve(sock, config)
+    # The grader has hung up: leave without tearing down the loaded libraries (tenths of a second
+    # per lane, which the grader would wait for).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -576,12 +576,16 @@ class Lane:
                                                            + (f"; bwrap said: {tail}" if tail else "") + hint))
         log.close()
 
-    def close(self, grace: float = 2.0) -> None:
-        """Closing the socket tells the server to exit; it and bwrap then reap their children
-        (so their CPU time is counted by whoever waits for the grader); killed if it does not."""
+    def hang_up(self) -> None:
+        """Close the socket: the server exits when it reads the end (see ``close``)."""
         if self.sock is not None:
             self.sock.close()
             self.sock = None
+
+    def close(self, grace: float = 2.0) -> None:
+        """Closing the socket tells the server to exit; it and bwrap then reap their children
+        (so their CPU time is counted by whoever waits for the grader); killed if it does not."""
+        self.hang_up()
         if self.proc is not None:
             try:
                 self.proc.wait(timeout=grace)
@@ -724,6 +728,8 @@ class Sandbox:
         self.workdir: Path | None = None
         self.free: queue.Queue[Lane] = queue.Queue()
         self.lanes: list[Lane] = []
+        self._started = False
+        self._start_error: BaseException | None = None
 
     @property
     def description(self) -> str:
@@ -731,22 +737,36 @@ class Sandbox:
             return "NONE (--unsafe-no-isolation)"
         return f"bwrap+namespaces, cgroup v{self.cgroups.version}" if self.cgroups else "bwrap+namespaces"
 
-    def __enter__(self) -> Sandbox:
-        if not self.unsafe:
-            problem = isolation_problem()
-            if problem:
-                raise IsolationUnavailable(unavailable_message(problem))
-            self.cgroups, problem = Cgroups.detect()
-            if self.cgroups is None:
-                raise IsolationUnavailable(unavailable_message(f"no memory limit can be enforced: {problem}"))
-        else:
-            self.workdir = Path(tempfile.mkdtemp(prefix="underwatch-unsafe-"))
+    def start(self) -> None:
+        """Start every lane's server now, without waiting for it: a caller can do its own
+        loading meanwhile (the grader loads the lab while the servers load it too). A problem
+        is kept and raised by ``__enter__``, so nothing is reported before the caller's own checks."""
+        if self._started:
+            return
+        self._started = True
         try:
+            if not self.unsafe:
+                problem = isolation_problem()
+                if problem:
+                    raise IsolationUnavailable(unavailable_message(problem))
+                self.cgroups, problem = Cgroups.detect()
+                if self.cgroups is None:
+                    raise IsolationUnavailable(unavailable_message(f"no memory limit can be enforced: {problem}"))
+            else:
+                self.workdir = Path(tempfile.mkdtemp(prefix="underwatch-unsafe-"))
             fontlist = _fontlist()
             self.lanes = [Lane(self.lab_id, unsafe=self.unsafe, workdir=self.workdir, fontlist=fontlist)
                           for _ in range(self.size)]
             for lane in self.lanes:  # from this thread (see Lane.spawn), all starting at once
                 lane.spawn()
+        except BaseException as err:  # noqa: BLE001 - raised again by __enter__
+            self._start_error = err
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        try:
+            if self._start_error is not None:
+                raise self._start_error
             for lane in self.lanes:
                 lane.wait_ready()
             for lane in self.lanes:  # each server has run the isolation steps once (its self-test)
@@ -757,12 +777,18 @@ class Sandbox:
         return self
 
     def __exit__(self, *exc) -> None:
-        for lane in self.lanes:
+        """Stop every lane (once; safe to call again): all servers are told at once, then awaited."""
+        lanes, self.lanes = self.lanes, []
+        for lane in lanes:
+            lane.hang_up()
+        for lane in lanes:
             lane.close()
         if self.cgroups:
             self.cgroups.remove()
+            self.cgroups = None
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
 
     def abort(self) -> None:
         """Stop every lane now (bwrap's PID namespace takes every run with it); no lane restarts."""

@@ -23,9 +23,14 @@ _MODULES = {
 }
 
 
-def get(lab_id: str) -> Lab:
+def check_id(lab_id: str) -> None:
+    """Raise KeyError for an unknown lab id, without loading any lab (some take a second)."""
     if lab_id not in _MODULES:
         raise KeyError(f"unknown lab {lab_id!r}; known labs: {sorted(_MODULES)}")
+
+
+def get(lab_id: str) -> Lab:
+    check_id(lab_id)
     return importlib.import_module(_MODULES[lab_id]).LAB
 
 
