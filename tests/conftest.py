@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository's paths and the book builds (built once per session)."""
+"""Shared fixtures: the repository's paths and the book builds (built once per test run, see shared_builds)."""
 from __future__ import annotations
 
 import contextlib
@@ -13,6 +13,8 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+
+from shared_builds import shared_build  # noqa: E402
 
 pytest_plugins = ["xdist_groups"]  # --dist loadgroup as documented, on pytest 9.2 too
 
@@ -62,58 +64,45 @@ def build_book(out: Path, builder: str = "html", book: Path = ROOT, cache: Path 
                           env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", **(env or {})})
 
 
-# Tests that share the executed book (the site, the PDF, the browser, the kit) run on one
-# pytest-xdist worker, so the notebooks are executed once per run. The grader's tests share
-# machine-wide things (a loopback port, /tmp canaries, cgroups) and time limits, so `make test`
-# runs them after the rest, in one process: `pytest -n auto --dist loadgroup -m "not grader"`,
-# then `pytest -m grader`.
-BOOK_GROUP = pytest.mark.xdist_group("book")
+# The expensive builds (each book's executed notebooks, its site, its PDF) are made once per
+# run by whichever pytest-xdist worker needs one first; a worker that needs it meanwhile waits
+# for it (`shared_build`). Each module that sets up costly module fixtures (a browser visiting
+# every page) is one xdist group, so its tests stay on one worker; the longest start first.
+# The grader's tests share machine-wide things (a loopback port, /tmp canaries, cgroups) and
+# time limits, so `make test` runs them after the rest, in one process:
+# `pytest -n auto --dist loadgroup -m "not grader"`, then `pytest -m grader`.
+GROUPS_LONGEST_FIRST = ("browser", "korean-book", "kits", "book", "pdf", "values")
+
+
+def group(name: str) -> pytest.MarkDecorator:
+    assert name in GROUPS_LONGEST_FIRST, name
+    return pytest.mark.xdist_group(name)
+
+
 GRADER_GROUP = pytest.mark.grader
 
 
 def pytest_collection_modifyitems(config, items):
-    """The book's tests first: xdist hands out work in this order, so the long book group starts
-    at once on one worker while the other takes the rest."""
-    items.sort(key=lambda item: 0 if any(m.args and m.args[0] == "book"
-                                          for m in item.iter_markers("xdist_group")) else 1)
+    """Grouped tests first, longest group first: xdist hands out work in this order, so the
+    long chains start at once and the short tests fill the gaps."""
+    order = {name: i for i, name in enumerate(GROUPS_LONGEST_FIRST)}
+
+    def rank(item) -> int:
+        names = [m.args[0] for m in item.iter_markers("xdist_group") if m.args]
+        return min((order.get(n, len(order)) for n in names), default=len(order) + 1)
+
+    items.sort(key=rank)
 
 
-@pytest.fixture(scope="session")
-def executed_cache(tmp_path_factory) -> Path:
-    """Every notebook page executed once, in parallel, into one jupyter-cache for all builds.
-
-    The kernels run with this CPU's widest numpy kernels off, as on a machine of another kind,
-    so the site, PDF and glued-value tests check what such a machine's build would say.
-    """
-    import kernels
-    from underwatch import execute
-
-    cache = tmp_path_factory.mktemp("executed") / ".jupyter_cache"
-    other = kernels.other_machines()
-    disabled = other.get("widest off") or other.get("baseline only", "")
-    outcomes = execute.execute_all(ROOT, cache, env={"NPY_DISABLE_CPU_FEATURES": disabled} if disabled else None)
-    failed = [f"{o.path.relative_to(ROOT)}: {o.error}" for o in outcomes if o.error]
-    assert not failed, "notebooks failed:\n" + "\n".join(failed)
-    return cache
+def _kept(folder: Path, result: subprocess.CompletedProcess) -> None:
+    """A build's output, kept beside it for the workers that reuse it."""
+    (folder / "build-stdout.txt").write_text(result.stdout or "", encoding="utf-8")
+    (folder / "build-stderr.txt").write_text(result.stderr or "", encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def html_build(tmp_path_factory, executed_cache):
-    out = tmp_path_factory.mktemp("book")
-    result = build_book(out, "html", cache=executed_cache, env={"UNDERWATCH_TRANSLATIONS": "ko"})
-    assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    assert "Executing notebook" not in result.stdout, "the build executed a notebook the cache should have held"
-    return out / "_build" / "html", result
-
-
-@pytest.fixture(scope="session")
-def pdf_build(tmp_path_factory, executed_cache):
-    if not shutil.which("xelatex") or not shutil.which("latexmk"):
-        pytest.fail("xelatex/latexmk not installed: run `make setup` (scripts/install-system-packages.sh)")
-    out = tmp_path_factory.mktemp("pdf")
-    result = build_book(out, "pdflatex", cache=executed_cache)
-    assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return out / "_build" / "latex", result
+def _result(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.CompletedProcess("jupyter-book build", 0, (folder / "build-stdout.txt").read_text(encoding="utf-8"),
+                                       (folder / "build-stderr.txt").read_text(encoding="utf-8"))
 
 
 def _other_machine_env() -> dict[str, str]:
@@ -125,27 +114,74 @@ def _other_machine_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def executed_cache(tmp_path_factory) -> Path:
+    """Every notebook page executed once, in parallel, into one jupyter-cache for all builds.
+
+    The kernels run with this CPU's widest numpy kernels off, as on a machine of another kind,
+    so the site, PDF and glued-value tests check what such a machine's build would say.
+    """
+    from underwatch import execute
+
+    def make(folder: Path) -> None:
+        outcomes = execute.execute_all(ROOT, folder / ".jupyter_cache", env=_other_machine_env() or None)
+        failed = [f"{o.path.relative_to(ROOT)}: {o.error}" for o in outcomes if o.error]
+        assert not failed, "notebooks failed:\n" + "\n".join(failed)
+
+    return shared_build(tmp_path_factory, "executed", make) / ".jupyter_cache"
+
+
+@pytest.fixture(scope="session")
+def html_build(tmp_path_factory, executed_cache):
+    def make(out: Path) -> None:
+        result = build_book(out, "html", cache=executed_cache, env={"UNDERWATCH_TRANSLATIONS": "ko"})
+        assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        assert "Executing notebook" not in result.stdout, "the build executed a notebook the cache should have held"
+        _kept(out, result)
+
+    out = shared_build(tmp_path_factory, "html", make)
+    return out / "_build" / "html", _result(out)
+
+
+@pytest.fixture(scope="session")
+def pdf_build(tmp_path_factory, executed_cache):
+    if not shutil.which("xelatex") or not shutil.which("latexmk"):
+        pytest.fail("xelatex/latexmk not installed: run `make setup` (scripts/install-system-packages.sh)")
+
+    def make(out: Path) -> None:
+        result = build_book(out, "pdflatex", cache=executed_cache)
+        assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        _kept(out, result)
+
+    out = shared_build(tmp_path_factory, "pdf", make)
+    return out / "_build" / "latex", _result(out)
+
+
+@pytest.fixture(scope="session")
 def korean_executed_cache(tmp_path_factory) -> Path:
     """The Korean book's notebooks executed once (SURVLAB_LANG=ko, other numpy kernels as above)."""
     from underwatch import translated_book
 
-    out = tmp_path_factory.mktemp("ko-executed")
-    source = translated_book.stage("ko", out=out / "source")
-    outcomes = translated_book.execute_into(source, out, {"SURVLAB_LANG": "ko", **_other_machine_env()})
-    failed = [f"{o.path.relative_to(source)}: {o.error}" for o in outcomes if o.error]
-    assert not failed, "Korean notebooks failed:\n" + "\n".join(failed)
-    return out / "_build" / ".jupyter_cache"
+    def make(out: Path) -> None:
+        source = translated_book.stage("ko", out=out / "source")
+        outcomes = translated_book.execute_into(source, out, {"SURVLAB_LANG": "ko", **_other_machine_env()})
+        failed = [f"{o.path.relative_to(source)}: {o.error}" for o in outcomes if o.error]
+        assert not failed, "Korean notebooks failed:\n" + "\n".join(failed)
+
+    return shared_build(tmp_path_factory, "ko-executed", make) / "_build" / ".jupyter_cache"
 
 
 def _korean_build(tmp_path_factory, cache: Path, builder: str):
     from underwatch import translated_book
 
-    out = tmp_path_factory.mktemp(f"ko-{builder}")
-    shutil.copytree(cache, out / "_build" / ".jupyter_cache")
-    result = translated_book.build("ko", builder, out=out, env=_other_machine_env(), log=lambda *_: None,
-                                   capture=True)
-    assert result.returncode == 0, f"Korean {builder} build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return out, result
+    def make(out: Path) -> None:
+        shutil.copytree(cache, out / "_build" / ".jupyter_cache")
+        result = translated_book.build("ko", builder, out=out, env=_other_machine_env(), log=lambda *_: None,
+                                       capture=True)
+        assert result.returncode == 0, f"Korean {builder} build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        _kept(out, result)
+
+    out = shared_build(tmp_path_factory, f"ko-{builder}", make)
+    return out, _result(out)
 
 
 @pytest.fixture(scope="session")

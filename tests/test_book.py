@@ -13,9 +13,9 @@ import survlab
 from conftest import NOTEBOOKS, ROOT, build_book
 from underwatch import editions
 
-from conftest import BOOK_GROUP  # noqa: E402
+from conftest import group  # noqa: E402
 
-pytestmark = BOOK_GROUP
+pytestmark = group("book")
 
 
 def _toc_files() -> list[str]:

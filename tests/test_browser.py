@@ -24,9 +24,9 @@ import pytest
 from conftest import AXE, CHROMIUM, NOTEBOOKS, ROOT, serve  # noqa: F401 (CHROMIUM: for others)
 from underwatch import bundle as offline, editions, sitecheck
 
-from conftest import BOOK_GROUP  # noqa: E402
+from conftest import group  # noqa: E402
 
-pytestmark = BOOK_GROUP
+pytestmark = group("browser")
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 800}

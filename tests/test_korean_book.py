@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BOOK_GROUP, serve
+from conftest import group, serve
 from underwatch import sitecheck, translations
 
-pytestmark = BOOK_GROUP
+pytestmark = group("korean-book")
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Each query, and a page that uses the word only with particles and endings attached or in

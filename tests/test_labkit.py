@@ -26,9 +26,9 @@ from packaging.utils import canonicalize_name
 from conftest import NOTEBOOKS, OFFLINE_GUARD, ROOT
 from underwatch import editions, labkit
 
-from conftest import BOOK_GROUP  # noqa: E402
+from conftest import group  # noqa: E402
 
-pytestmark = BOOK_GROUP
+pytestmark = group("kits")
 
 KIT_CACHE = ROOT / "_build" / "labkit-test"  # kept between runs; rebuilt when the lock or the library changes
 SYSTEM = "linux-x86_64"

@@ -9,9 +9,9 @@ import yaml
 
 from conftest import ROOT
 
-from conftest import BOOK_GROUP  # noqa: E402
+from conftest import group  # noqa: E402
 
-pytestmark = BOOK_GROUP
+pytestmark = group("pdf")
 
 
 def _chapter_titles() -> list[str]:

@@ -10,10 +10,10 @@ import json
 import pytest
 
 import kernels
-from conftest import BOOK_GROUP, ROOT
+from conftest import group, ROOT
 from underwatch import values
 
-pytestmark = BOOK_GROUP  # the glued values come from the shared build
+pytestmark = group("values")  # the glued values come from the shared build
 
 REFERENCE = ROOT / "tests" / "reference" / "book-values.json"
 REFRESH = "python -m underwatch values --out tests/reference/book-values.json (after make html)"
