@@ -108,7 +108,7 @@ html-nosolutions: setup
 # pytest-xdist on every core (tests sharing the executed book run on one worker), then the
 # grader's tests in one process: they share a port, /tmp canaries and cgroups (tests/conftest.py).
 test: setup
-	$(BIN)/pytest -q -n auto --dist loadgroup -m "not grader"
+	$(BIN)/pytest -q -n auto --dist loadgroup --no-loadscope-reorder -m "not grader"
 	$(BIN)/pytest -q -m grader
 
 test-fast: setup

@@ -70,7 +70,8 @@ def build_book(out: Path, builder: str = "html", book: Path = ROOT, cache: Path 
 # every page) is one xdist group, so its tests stay on one worker; the longest start first.
 # The grader's tests share machine-wide things (a loopback port, /tmp canaries, cgroups) and
 # time limits, so `make test` runs them after the rest, in one process:
-# `pytest -n auto --dist loadgroup -m "not grader"`, then `pytest -m grader`.
+# `pytest -n auto --dist loadgroup --no-loadscope-reorder -m "not grader"` (groups in the order
+# below, not by size), then `pytest -m grader`.
 GROUPS_LONGEST_FIRST = ("browser", "korean-book", "kits", "book", "pdf", "values")
 
 
