@@ -356,7 +356,20 @@ def korean_solution_titles(app, doctree, docname):
             title.children = [nodes.Text("풀이")]
 
 
+def _cache_pybtex_plugin_lookups() -> None:
+    """pybtex looks a plugin up in the installed entry points on every call, and
+    sphinxcontrib-bibtex asks for one per citation it resolves: ~9 ms each, 4.5 s of a 29 s
+    render. Entry points do not change during a build, so each found plugin is kept."""
+    import functools
+
+    import pybtex.plugin
+
+    if not hasattr(pybtex.plugin._load_entry_point, "cache_info"):
+        pybtex.plugin._load_entry_point = functools.lru_cache(maxsize=None)(pybtex.plugin._load_entry_point)
+
+
 def setup(app):
+    _cache_pybtex_plugin_lookups()
     app.connect("doctree-resolved", korean_solution_titles)
     for where in ("sphinx.sphinx.builders.latex", "sphinx.sphinx.writers.latex"):
         logging_std.getLogger(where).addFilter(_NoBabelForKorean())
