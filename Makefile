@@ -112,7 +112,7 @@ test: setup
 	$(BIN)/pytest -q -m grader
 
 test-fast: setup
-	$(BIN)/pytest -q -n auto --dist loadgroup -m "not build and not grader" --ignore=tests/test_book.py --ignore=tests/test_pdf.py --ignore=tests/test_browser.py
+	$(BIN)/pytest -q -n auto --dist loadgroup --no-loadscope-reorder -m "not build and not grader"
 
 lock:
 	rm -rf /tmp/under-watch-lock && $(PYTHON) -m venv /tmp/under-watch-lock

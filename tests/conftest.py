@@ -93,6 +93,13 @@ def pytest_collection_modifyitems(config, items):
         return min((order.get(n, len(order)) for n in names), default=len(order) + 1)
 
     items.sort(key=rank)
+    for item in items:  # `make test-fast` leaves out every test that needs a book or kit build
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.build)
+
+
+BUILD_FIXTURES = {"executed_cache", "html_build", "pdf_build", "korean_executed_cache", "korean_html_build",
+                  "korean_pdf_build", "linux_kit", "every_kit"}
 
 
 def _kept(folder: Path, result: subprocess.CompletedProcess) -> None:
