@@ -32,3 +32,26 @@ def test_a_raising_cell_is_named(tmp_path):
 def test_a_cell_that_hangs_times_out(tmp_path):
     with pytest.raises(runner.LabExecutionError, match="longer than 2 s"):
         runner.run_and_collect(_nb("while True: pass"), tmp_path, timeout=2)
+
+
+def test_a_kernel_that_did_not_start_is_tried_once_more_and_a_notebooks_own_error_is_not(tmp_path, monkeypatch):
+    """Kernels started at once can pick the same TCP port ("Address already in use"): such a
+    start is tried again; a failure of the notebook itself is reported at once."""
+    from nbclient import NotebookClient
+
+    original, starts = NotebookClient.execute, []
+
+    def first_start_fails(self, **kwargs):
+        starts.append(1)
+        if len(starts) == 1:
+            raise RuntimeError("Kernel didn't respond in 30 seconds")
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(NotebookClient, "execute", first_start_fails)
+    assert runner.run_and_collect(_nb("people_per_camera = 3"), tmp_path).answers["people_per_camera"] == 3
+    assert len(starts) == 2
+    starts.clear()
+    starts.append(1)  # from here on every start succeeds: an error must come from the notebook
+    with pytest.raises(runner.LabExecutionError, match="ZeroDivisionError"):
+        runner.run_and_collect(_nb("1 / 0"), tmp_path, name="lab.md")
+    assert len(starts) == 2

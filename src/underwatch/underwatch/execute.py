@@ -64,9 +64,14 @@ def _run(path: str, timeout: int) -> tuple[str, float, str | None]:
     import nbformat
     from jupyter_cache.executors.utils import single_nb_execution
 
-    nb = _read(Path(path))
-    result = single_nb_execution(nb, cwd=str(Path(path).parent), allow_errors=False, timeout=timeout,
-                                 meta_override=True)
+    from .kernel import failed_to_start
+
+    for attempt in (1, 2):
+        nb = _read(Path(path))
+        result = single_nb_execution(nb, cwd=str(Path(path).parent), allow_errors=False, timeout=timeout,
+                                     meta_override=True, startup_timeout=30)
+        if not failed_to_start(result.err):
+            break
     error = None
     if result.err is not None:
         error = f"{type(result.err).__name__}\n{result.exc_string or ''}"

@@ -18,6 +18,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from survlab import labs
 
+from .kernel import failed_to_start
+
 
 class LabExecutionError(RuntimeError):
     """A notebook failed to run; the message names the notebook and the cell."""
@@ -46,6 +48,17 @@ def _first_error(nb: nbformat.NotebookNode) -> int:
     return -1
 
 
+def _execute_once_more_if_the_kernel_did_not_start(nb: nbformat.NotebookNode, timeout: int, cwd) -> None:
+    for attempt in (1, 2):
+        try:
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", startup_timeout=30,
+                           resources={"metadata": {"path": str(cwd)}}).execute()
+            return
+        except RuntimeError as err:
+            if attempt == 2 or not failed_to_start(err) or isinstance(err, (CellExecutionError, CellTimeoutError)):
+                raise
+
+
 def run_and_collect(nb: nbformat.NotebookNode, cwd: str | Path, *, name: str = "<notebook>",
                     timeout: int = 120, lab_id: str | None = None) -> Run:
     """Execute a lab notebook in a Jupyter kernel, as a student would, then read its answer
@@ -57,9 +70,8 @@ def run_and_collect(nb: nbformat.NotebookNode, cwd: str | Path, *, name: str = "
     marker = f"SURVLAB-ANSWERS-{secrets.token_hex(8)}:"
     own = nbformat.from_dict(nb)  # a copy: the caller's notebook stays as it was
     own.cells.append(nbformat.v4.new_code_cell(_collect_cell(lab_id, marker)))
-    client = NotebookClient(own, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}})
     try:
-        client.execute()
+        _execute_once_more_if_the_kernel_did_not_start(own, timeout, cwd)
     except CellTimeoutError as err:
         raise LabExecutionError(f"{name}: a cell ran longer than {timeout} s") from err
     except CellExecutionError as err:

@@ -1,0 +1,13 @@
+"""Starting Jupyter kernels when many start at once."""
+from __future__ import annotations
+
+# A kernel's TCP ports are picked by the client before the kernel binds them, so two kernels
+# started at the same moment can pick the same port; one then dies with "Address already in
+# use" and the client reports one of these (a known race of the Jupyter protocol; it failed a
+# test run here). Such a start is tried once more; any other failure is the notebook's own.
+START_FAILURES = ("Kernel didn't respond in", "Kernel died before replying to kernel_info")
+
+
+def failed_to_start(error: BaseException | str | None) -> bool:
+    """Did this error come from a kernel that never started (worth one more try)?"""
+    return error is not None and any(text in str(error) for text in START_FAILURES)
