@@ -210,10 +210,9 @@ def linux_kit(executed_cache) -> Path:
 
 def offline_env(home: Path) -> dict[str, str]:
     """An environment in which pip can reach no index: no configuration files, no index,
-    no find-links but the ones given, and every proxy pointing at a closed local port. (No
-    bytecode compiled at install, pip's own step, to save the tests time; students' installs do.)"""
+    no find-links but the ones given, and every proxy pointing at a closed local port."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV", "PYTHON", "JUPYTER"))}
-    env.update({"PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull, "PIP_NO_CACHE_DIR": "1", "PIP_NO_COMPILE": "1",
+    env.update({"PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull, "PIP_NO_CACHE_DIR": "1",
                 "PIP_DISABLE_PIP_VERSION_CHECK": "1", "HOME": str(home),
                 "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
                 "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9"})
