@@ -339,22 +339,14 @@ def _run_notebook(path: str):
     import os
 
     import nbformat
-    from nbclient import NotebookClient
+    from underwatch import kernel
 
-    from underwatch.kernel import failed_to_start
-
+    nb = nbformat.read(path, as_version=4)
     env_before = os.environ.pop("SURVLAB_LANG", None)  # the edition itself must set the language
     try:
-        for attempt in (1, 2):
-            nb = nbformat.read(path, as_version=4)
-            try:
-                NotebookClient(nb, timeout=300, kernel_name="python3", startup_timeout=30,
-                               resources={"metadata": {"path": str(Path(path).parent)}}).execute()
-                break
-            except Exception as err:  # noqa: BLE001 - reported by the test
-                if attempt == 1 and failed_to_start(err):
-                    continue
-                return f"{type(err).__name__}: {str(err)[-800:]}", []
+        kernel.execute(nb, timeout=300, cwd=Path(path).parent)
+    except Exception as err:  # noqa: BLE001 - reported by the test
+        return f"{type(err).__name__}: {str(err)[-800:]}", []
     finally:
         if env_before is not None:
             os.environ["SURVLAB_LANG"] = env_before

@@ -682,43 +682,41 @@ def grade_batch(lab_id: str, submissions: Iterable[Path], out_csv: Path, *, feed
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         box = sandbox.Sandbox(lab_id, lanes=jobs, unsafe=unsafe_no_isolation)
         box.start()  # the servers load the lab while this process loads it (a second for the capstone)
-        try:
+        with contextlib.closing(box):  # closed however this ends, also when the batch is refused: nothing ran
             lab = labs.get(lab_id)
             _refuse_another_labs_csv(out_csv, rows, lab)
             cells = _once(lambda: expected_code_cells(lab.id))
             lock = threading.Lock()
-            with box:
-                pool = ThreadPoolExecutor(max_workers=jobs)
-                finished = False
-                try:
-                    feedback_dir.mkdir(parents=True, exist_ok=True)  # only once submissions can be run
-                    futures = {(pool.submit(_refused, student_id(p), clashes[student_id(p)], lab, box)
-                                if student_id(p) in clashes else
-                                pool.submit(grade_one, p, lab, box, timeout=timeout, memory_mb=memory_mb,
-                                            expected_code_cells=cells)): p for p in todo}
-                    for done, future in enumerate(as_completed(futures), 1):
-                        path = futures[future]
-                        try:
-                            grade = future.result()
-                        except sandbox.IsolationUnavailable:
-                            raise  # fail closed: a submission could not be isolated, none is run without it
-                        except Exception as err:  # a bug of ours must not stop the batch either
-                            grade = Grade(student_id(path), {n: 0.0 for n in lab.answer_names}, ERROR,
-                                          f"the grader failed on this file ({err.__class__.__name__}: {printable(err, 200)})",
-                                          isolation=box.description)
-                        with lock:
-                            graded[grade.student] = grade
-                            rows[grade.student] = grade_row(grade, lab)
-                            write_csv(out_csv, lab, rows)
-                            write_new_text(feedback_dir / f"{grade.student}.md", feedback_text(grade, lab))
-                            details.write(details.details_dir(out_csv, lab.id), details.record(grade, lab, grade.written))
-                        if progress:
-                            _progress(done, len(todo), grade)
-                    finished = True
-                finally:
-                    if not finished:  # interrupted (SIGTERM, Ctrl-C, a crash): stop every run now, not at its deadline
-                        box.abort()
-                    pool.shutdown(wait=True, cancel_futures=True)
-        finally:
-            box.__exit__(None, None, None)  # also when the lab's checks refused the batch: nothing ran
+            box.wait_ready()
+            pool = ThreadPoolExecutor(max_workers=jobs)
+            finished = False
+            try:
+                feedback_dir.mkdir(parents=True, exist_ok=True)  # only once submissions can be run
+                futures = {(pool.submit(_refused, student_id(p), clashes[student_id(p)], lab, box)
+                            if student_id(p) in clashes else
+                            pool.submit(grade_one, p, lab, box, timeout=timeout, memory_mb=memory_mb,
+                                        expected_code_cells=cells)): p for p in todo}
+                for done, future in enumerate(as_completed(futures), 1):
+                    path = futures[future]
+                    try:
+                        grade = future.result()
+                    except sandbox.IsolationUnavailable:
+                        raise  # fail closed: a submission could not be isolated, none is run without it
+                    except Exception as err:  # a bug of ours must not stop the batch either
+                        grade = Grade(student_id(path), {n: 0.0 for n in lab.answer_names}, ERROR,
+                                      f"the grader failed on this file ({err.__class__.__name__}: {printable(err, 200)})",
+                                      isolation=box.description)
+                    with lock:
+                        graded[grade.student] = grade
+                        rows[grade.student] = grade_row(grade, lab)
+                        write_csv(out_csv, lab, rows)
+                        write_new_text(feedback_dir / f"{grade.student}.md", feedback_text(grade, lab))
+                        details.write(details.details_dir(out_csv, lab.id), details.record(grade, lab, grade.written))
+                    if progress:
+                        _progress(done, len(todo), grade)
+                finished = True
+            finally:
+                if not finished:  # interrupted (SIGTERM, Ctrl-C, a crash): stop every run now, not at its deadline
+                    box.abort()
+                pool.shutdown(wait=True, cancel_futures=True)
     return graded

@@ -11,3 +11,18 @@ START_FAILURES = ("Kernel didn't respond in", "Kernel died before replying to ke
 def failed_to_start(error: BaseException | str | None) -> bool:
     """Did this error come from a kernel that never started (worth one more try)?"""
     return error is not None and any(text in str(error) for text in START_FAILURES)
+
+
+def execute(nb, *, timeout: int, cwd) -> None:
+    """Run ``nb`` in place in a fresh python3 kernel with ``cwd`` as its folder (as Jupyter
+    does), starting the kernel once more if it never started; anything else is raised."""
+    from nbclient import NotebookClient
+
+    for attempt in (1, 2):
+        try:
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", startup_timeout=30,
+                           resources={"metadata": {"path": str(cwd)}}).execute()
+            return
+        except RuntimeError as err:
+            if attempt == 2 or not failed_to_start(err):
+                raise

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from survlab import labs
 
-from .kernel import failed_to_start
+from . import kernel
 
 
 class LabExecutionError(RuntimeError):
@@ -48,17 +47,6 @@ def _first_error(nb: nbformat.NotebookNode) -> int:
     return -1
 
 
-def _execute_once_more_if_the_kernel_did_not_start(nb: nbformat.NotebookNode, timeout: int, cwd) -> None:
-    for attempt in (1, 2):
-        try:
-            NotebookClient(nb, timeout=timeout, kernel_name="python3", startup_timeout=30,
-                           resources={"metadata": {"path": str(cwd)}}).execute()
-            return
-        except RuntimeError as err:
-            if attempt == 2 or not failed_to_start(err) or isinstance(err, (CellExecutionError, CellTimeoutError)):
-                raise
-
-
 def run_and_collect(nb: nbformat.NotebookNode, cwd: str | Path, *, name: str = "<notebook>",
                     timeout: int = 120, lab_id: str | None = None) -> Run:
     """Execute a lab notebook in a Jupyter kernel, as a student would, then read its answer
@@ -71,7 +59,7 @@ def run_and_collect(nb: nbformat.NotebookNode, cwd: str | Path, *, name: str = "
     own = nbformat.from_dict(nb)  # a copy: the caller's notebook stays as it was
     own.cells.append(nbformat.v4.new_code_cell(_collect_cell(lab_id, marker)))
     try:
-        _execute_once_more_if_the_kernel_did_not_start(own, timeout, cwd)
+        kernel.execute(own, timeout=timeout, cwd=cwd)
     except CellTimeoutError as err:
         raise LabExecutionError(f"{name}: a cell ran longer than {timeout} s") from err
     except CellExecutionError as err:

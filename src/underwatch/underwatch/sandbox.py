@@ -740,7 +740,7 @@ class Sandbox:
     def start(self) -> None:
         """Start every lane's server now, without waiting for it: a caller can do its own
         loading meanwhile (the grader loads the lab while the servers load it too). A problem
-        is kept and raised by ``__enter__``, so nothing is reported before the caller's own checks."""
+        is kept and raised by ``wait_ready``, so nothing is reported before the caller's own checks."""
         if self._started:
             return
         self._started = True
@@ -759,24 +759,20 @@ class Sandbox:
                           for _ in range(self.size)]
             for lane in self.lanes:  # from this thread (see Lane.spawn), all starting at once
                 lane.spawn()
-        except BaseException as err:  # noqa: BLE001 - raised again by __enter__
+        except BaseException as err:  # noqa: BLE001 - raised again by wait_ready
             self._start_error = err
 
-    def __enter__(self) -> Sandbox:
+    def wait_ready(self) -> None:
+        """Wait until every lane's server is ready; raises what ``start`` kept, or a lane's problem."""
         self.start()
-        try:
-            if self._start_error is not None:
-                raise self._start_error
-            for lane in self.lanes:
-                lane.wait_ready()
-            for lane in self.lanes:  # each server has run the isolation steps once (its self-test)
-                self.free.put(lane)
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
+        if self._start_error is not None:
+            raise self._start_error
+        for lane in self.lanes:
+            lane.wait_ready()
+        for lane in self.lanes:  # each server has run the isolation steps once (its self-test)
+            self.free.put(lane)
 
-    def __exit__(self, *exc) -> None:
+    def close(self) -> None:
         """Stop every lane (once; safe to call again): all servers are told at once, then awaited."""
         lanes, self.lanes = self.lanes, []
         for lane in lanes:
@@ -789,6 +785,17 @@ class Sandbox:
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
+
+    def __enter__(self) -> Sandbox:
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def abort(self) -> None:
         """Stop every lane now (bwrap's PID namespace takes every run with it); no lane restarts."""
