@@ -105,11 +105,10 @@ release: offline
 html-nosolutions: setup
 	SURVLAB_HIDE_SOLUTIONS=1 $(JB) build . $(BUILD_FLAGS) --path-output _build/nosolutions
 
-# pytest-xdist on every core (tests sharing the executed book run on one worker), then the
-# grader's tests in one process: they share a port, /tmp canaries and cgroups (tests/conftest.py).
+# pytest-xdist on every core; tests sharing a build, and the grader's tests (they share a port,
+# /tmp canaries and cgroups), each run on one worker (tests/conftest.py).
 test: setup
-	$(BIN)/pytest -q -n auto --dist loadgroup --no-loadscope-reorder -m "not grader"
-	$(BIN)/pytest -q -m grader
+	$(BIN)/pytest -q -n auto --dist loadgroup --no-loadscope-reorder
 
 test-fast: setup
 	$(BIN)/pytest -q -n auto --dist loadgroup --no-loadscope-reorder -m "not build and not grader"
@@ -117,7 +116,7 @@ test-fast: setup
 lock:
 	rm -rf /tmp/under-watch-lock && $(PYTHON) -m venv /tmp/under-watch-lock
 	/tmp/under-watch-lock/bin/pip install -q -r requirements.in
-	/tmp/under-watch-lock/bin/pip freeze --exclude-editable > requirements.lock
+	/tmp/under-watch-lock/bin/pip freeze --all --exclude-editable | grep -v '^setuptools==' > requirements.lock  # pip pinned too
 
 STUDENT_LOCK := src/survlab/requirements-student.lock
 STUDENT_TMP  := /tmp/under-watch-student-lock

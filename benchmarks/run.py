@@ -42,7 +42,7 @@ RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "results.md"
 
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]  # as the Makefile and CI build
-SECTIONS = ("build", "labs", "sizes", "labkit", "grading", "grading_capstone", "gradebook", "korean")
+SECTIONS = ("build", "labs", "sizes", "labkit", "grading", "grading_capstone", "gradebook", "korean", "suite")
 EDITED_LESSON = "book/cameras/01-camera-networks.md"
 EDIT = "\n\nThis paragraph was added by the benchmark to time a rebuild after one edit.\n"
 LAB0 = "getting-started"
@@ -70,6 +70,7 @@ TARGETS = {
     "report_s": ("class report for 2,000 students (`underwatch report`, whole command)", "s", 10, "max"),
     "korean_html_ratio": ("Korean site from cold against the English one", "ratio", 1.2, "max"),
     "korean_pdf_ratio": ("Korean PDF from cold against the English one", "ratio", 1.2, "max"),
+    "make_test_s": ("`make test`, the whole suite (both books, kits, browser, grader)", "s", 600, "max"),
 }
 GRADEBOOK_CLASS = 2000
 
@@ -246,6 +247,50 @@ def bench_build(course: Path, scratch: Path, runs: int, env: dict) -> tuple[dict
     result["execution_in_cold_build"] = {nb: summary([run[nb] for run in executed if nb in run]) for nb in notebooks}
     result["edited_lesson"] = EDITED_LESSON
     return result, out
+
+
+# ---------------------------------------------------------------- the README's two commands
+
+# What the two commands took before issue 18's work, as that issue and the stops after it
+# recorded them (not re-measurable: the code they ran is gone).
+SUITE_BEFORE = {
+    "make_test": "14.6 min on this machine kind when issue 18 was filed; 12 min 28 s and 13 min 55 s at stop 26 "
+                 "(the grader's tests after the rest); 28.7 min on a fresh AMD machine (the issue)",
+    "make_book": "10.5 min on a fresh AMD machine, every system's kit included (the issue)",
+}
+KEPT_CACHES = ("labkit-test", "labkit-test-all", "labkit-test.lock", "labkit-test-all.lock")
+
+
+def bench_suite(runs: int) -> dict:
+    """`make book` from an empty _build/ and then `make test`, in the repository itself, as a
+    contributor runs them: the virtual environment, npm's axe-core and pip's cache are there;
+    the test suite's kit caches (_build/labkit-test*, kept while the lock is unchanged) are kept."""
+    figures: dict[str, list[dict]] = {"make_book": [], "make_test": []}
+    logs = ROOT / "_build" / "benchmark-logs"
+    for i in range(runs):
+        build = ROOT / "_build"
+        for child in list(build.iterdir()) if build.is_dir() else []:
+            if child.name not in KEPT_CACHES:
+                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        logs.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MPLBACKEND")}
+        log(f"suite run {i + 1}/{runs}: make book from an empty _build/")
+        figures["make_book"].append(timed(["make", "book"], env=env, cwd=ROOT, logfile=logs / f"make-book-{i}.log",
+                                          timeout=3 * 3600))
+        log(f"  make book {figures['make_book'][-1]['seconds']} s; make test")
+        row = timed(["make", "test"], env=env, cwd=ROOT, logfile=logs / f"make-test-{i}.log", timeout=3 * 3600)
+        tail = (logs / f"make-test-{i}.log").read_text(errors="replace").strip().splitlines()
+        row["summary"] = next((line.strip("= ") for line in reversed(tail) if " passed" in line), "")
+        figures["make_test"].append(row)
+        log(f"  make test {row['seconds']} s: {row['summary']}")
+    result = {}
+    for name, rows in figures.items():
+        failed = [r for r in rows if not r["ok"]]
+        result[name] = {**summary([r["seconds"] for r in rows]), "cpu_seconds": summary([r["cpu_seconds"] for r in rows]),
+                        "failed_runs": len(failed), "failure_log": failed[0]["log_tail"] if failed else "",
+                        "before": SUITE_BEFORE[name]}
+    result["make_test"]["summary"] = figures["make_test"][-1]["summary"]
+    return result
 
 
 # ---------------------------------------------------------------- the Korean book
@@ -783,6 +828,10 @@ def verdicts(sections: dict) -> list[tuple[str, str, str, bool | None]]:
         ratio = korean.get(f"{build}_ratio")
         add(key, ratio, f"{ratio:.2f} ({korean[f'korean_{build}']['median']:.1f} s against "
                         f"{korean[f'english_{build}']['median']:.1f} s)" if ratio else "")
+    suite = sections.get("suite", {}).get("figures", {}).get("make_test")
+    ok = suite and not suite["failed_runs"]
+    add("make_test_s", suite["median"] if ok else None,
+        f"{suite['median'] / 60:.1f} min ({suite['median']:.0f} s)" if ok else "")
     return out
 
 
@@ -958,6 +1007,18 @@ def render(results: dict) -> str:
                   f"| site size (without .doctrees) | {sz['english_site'][0] / MB:.1f} MB, {sz['english_site'][1]:,} files "
                   f"| {sz['korean_site'][0] / MB:.1f} MB, {sz['korean_site'][1]:,} files | |",
                   f"| PDF size | {sz['english_pdf'] / MB:.1f} MB | {sz['korean_pdf'] / MB:.1f} MB | |"]
+    suite = sections.get("suite", {}).get("figures")
+    if suite:
+        lines += ["", "## The README's two commands", "",
+                  "In the repository itself, as a contributor runs them: `make book` from an empty `_build/` (pip's "
+                  "cache warm; this machine's lab kit downloaded through it), then `make test` (pytest-xdist on every "
+                  "core; the tests' kit caches `_build/labkit-test*` kept, as after any earlier run). Wall time and the "
+                  "CPU time of every process the command started.", "",
+                  "| command | before | now: wall time | CPU time | result |", "| --- | --- | --- | --- | --- |"]
+        for name, label in (("make_book", "`make book`"), ("make_test", "`make test`")):
+            fig = suite[name]
+            result = "failed" if fig["failed_runs"] else fig.get("summary") or "passed"
+            lines.append(f"| {label} | {fig['before']} | {fmt_runs(fig)} | {fig['cpu_seconds']['median']:.0f} s | {result} |")
     hardening = sections.get("hardening")
     if hardening:  # written by benchmarks/hardening_cost.py
         f = hardening["figures"]
@@ -1020,7 +1081,7 @@ def main(argv: list[str]) -> int:
     if args.render_only:
         RESULTS_MD.write_text(render(json.loads(RESULTS_JSON.read_text())))
         return 0
-    chosen = args.only or list(SECTIONS)
+    chosen = args.only or [name for name in SECTIONS if name != "suite"]  # suite empties _build/: asked for by name
     counts = [int(c) for c in args.submissions.split(",") if c.strip()]
 
     results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {"sections": {}}
@@ -1054,10 +1115,16 @@ def main(argv: list[str]) -> int:
                 figures = bench_gradebook(course, scratch, args.runs, env)
             elif name == "korean":
                 figures = bench_korean(course, scratch, args.runs, env)
+            elif name == "suite":
+                figures = bench_suite(args.runs)
             else:
                 figures = bench_grading(course, scratch, args.runs, counts, args.jobs, env, args.large_runs)
             load["load_1min_at_end"] = load_1min()
-            results["sections"][name] = {"measured_at": stamp, "course": source, "load": load,
+            measured = source
+            if name == "suite":  # run in the repository, not in the copy
+                dirty = bool(run_git("status", "--porcelain", "--untracked-files=no"))
+                measured = {"source": "the repository in place", "commit": source["commit"] + ("+uncommitted changes" if dirty else "")}
+            results["sections"][name] = {"measured_at": stamp, "course": measured, "load": load,
                                          "runs": args.runs, "figures": figures}
             RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n")
             RESULTS_MD.write_text(render(results))

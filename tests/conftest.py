@@ -68,11 +68,11 @@ def build_book(out: Path, builder: str = "html", book: Path = ROOT, cache: Path 
 # run by whichever pytest-xdist worker needs one first; a worker that needs it meanwhile waits
 # for it (`shared_build`). Each module that sets up costly module fixtures (a browser visiting
 # every page) is one xdist group, so its tests stay on one worker; the longest start first.
-# The grader's tests share machine-wide things (a loopback port, /tmp canaries, cgroups) and
-# time limits, so `make test` runs them after the rest, in one process:
-# `pytest -n auto --dist loadgroup --no-loadscope-reorder -m "not grader"` (groups in the order
-# below, not by size), then `pytest -m grader`.
-GROUPS_LONGEST_FIRST = ("browser", "korean-book", "kits", "book", "pdf", "values")
+# The grader's tests share machine-wide things (a loopback port, /tmp canaries, cgroups), so
+# they are one group too: one worker runs them in turn while the other runs the rest, and
+# their waits (time limits, sandboxes starting) leave it CPU. `make test` runs
+# `pytest -n auto --dist loadgroup --no-loadscope-reorder` (groups in the order below, not by size).
+GROUPS_LONGEST_FIRST = ("browser", "korean-book", "kits", "grader", "book", "pdf", "values")
 
 
 def group(name: str) -> pytest.MarkDecorator:
@@ -80,7 +80,7 @@ def group(name: str) -> pytest.MarkDecorator:
     return pytest.mark.xdist_group(name)
 
 
-GRADER_GROUP = pytest.mark.grader
+GRADER = [pytest.mark.grader, group("grader")]  # a grader module's `pytestmark = [*GRADER]`
 
 
 def pytest_collection_modifyitems(config, items):
@@ -96,6 +96,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:  # `make test-fast` leaves out every test that needs a book or kit build
         if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.build)
+
+
+BUILDS_THE_BOOK = pytest.StashKey[bool]()
+
+
+def pytest_collection_finish(session):
+    """Whether this run builds the book anyway (a test it runs needs a build): tests that can
+    read what the build executed then do so instead of executing it again (`builds_the_book`)."""
+    session.config.stash[BUILDS_THE_BOOK] = any(item.get_closest_marker("build") for item in session.items)
+
+
+def builds_the_book(config: pytest.Config) -> bool:
+    return config.stash.get(BUILDS_THE_BOOK, False)
 
 
 BUILD_FIXTURES = {"executed_cache", "html_build", "pdf_build", "korean_executed_cache", "korean_html_build",
@@ -131,7 +144,8 @@ def executed_cache(tmp_path_factory) -> Path:
     from underwatch import execute
 
     def make(folder: Path) -> None:
-        outcomes = execute.execute_all(ROOT, folder / ".jupyter_cache", env=_other_machine_env() or None)
+        outcomes = execute.execute_all(ROOT, folder / ".jupyter_cache", env=_other_machine_env() or None,
+                                       answers=True)
         failed = [f"{o.path.relative_to(ROOT)}: {o.error}" for o in outcomes if o.error]
         assert not failed, "notebooks failed:\n" + "\n".join(failed)
 

@@ -199,16 +199,6 @@ def served(browser, server, site):
     return visits, recorder
 
 
-@pytest.fixture(scope="module")
-def from_files(browser, site):
-    """Every page opened from file://, as a reader of the offline copy opens them."""
-    context = browser.new_context(viewport=DESKTOP)
-    recorder = Recorder(context, "file://")
-    visits = visit_pages(context, recorder, site.as_uri() + "/", site, axe=False)
-    context.close()
-    return visits, recorder
-
-
 def problems(visits: dict[str, Visit], attribute: str) -> dict[str, list]:
     return {page: getattr(v, attribute) for page, v in visits.items() if getattr(v, attribute)}
 
@@ -228,23 +218,6 @@ def test_no_page_contacts_another_host(served):
     assert len(recorder.requests) > len(visits), "the recorder saw no requests: it is not watching"
     assert recorder.other_hosts == [], f"{len(recorder.other_hosts)} request(s) to other hosts"
     assert recorder.refused == []
-
-
-def test_every_page_renders_from_files_math_included(from_files):
-    visits, recorder = from_files
-    assert problems(visits, "errors") == {}
-    assert recorder.other_hosts == [] and recorder.refused == []
-    pages = {page: v.facts for page, v in visits.items() if "redirect" not in v.facts}
-    assert visits["index.html"].facts == {"redirect": "book/index.html"}
-    blank = [page for page, facts in pages.items() if facts["text"] < 20 or not facts["headings"]]
-    assert blank == [], "pages with no text or no heading"
-    broken_images = {page: [src for src, _, loaded in facts["images"] if not loaded]
-                     for page, facts in pages.items()}
-    assert {page: srcs for page, srcs in broken_images.items() if srcs} == {}
-    with_math = {page: facts["math"] for page, facts in pages.items() if facts["math"]}
-    assert with_math, "no page has math: the MathJax check would prove nothing"
-    assert {page: facts["unrendered"] for page, facts in pages.items() if facts["unrendered"]} == {}, \
-        "math left untypeset (MathJax did not run offline)"
 
 
 # ---------------------------------------------------------------- 2-4. search, solutions, downloads
@@ -547,41 +520,89 @@ def test_offline_bundle_holds_the_pdf_and_the_notebooks(bundle):
     print(f"offline bundle: {zip_path.stat().st_size / 1e6:.1f} MB, {len(notebooks)} notebooks, and in Korean")
 
 
-def test_offline_bundle_reads_from_files_with_the_network_refused(browser, bundle):
+@dataclass
+class ReadFromFiles:
+    visits: dict[str, Visit]  # every English page of the offline copy's site
+    recorder: Recorder
+    read: list[str]  # the pages reached by following "next" from the first, in order
+    listed: set[str]  # the pages the sidebar lists
+    found: list[str]  # what a search from files returned
+
+
+@pytest.fixture(scope="module")
+def from_files(browser, bundle, site) -> ReadFromFiles:
+    """The offline copy read as its reader reads it, from file:// with the network refused:
+    from the first page, "next" after "next"; then the pages no "next" reaches (search,
+    index) opened directly; then a search. Each page's facts are read once, on the way."""
     _, root = bundle
-    site = root / "site"
-    base = site.as_uri() + "/"
+    base = (root / "site").as_uri() + "/"
     context = browser.new_context(viewport=DESKTOP)
     recorder = Recorder(context, "file://")
     page = recorder.watch(context.new_page())
+    page.set_default_timeout(20_000)
+    visits: dict[str, Visit] = {}
+
+    def record(name: str, facts: dict, errors_before: int, failed_before: int) -> None:
+        visits[name] = Visit(name, recorder.errors[errors_before:], recorder.failed[failed_before:], facts)
+
+    marks = len(recorder.errors), len(recorder.failed)
     page.goto(base + "index.html")
     page.wait_for_url(base + "book/index.html")
+    record("index.html", {"redirect": page.url[len(base):]}, *marks)
+    marks = len(recorder.errors), len(recorder.failed)
     # The sidebar lists every page of the course; following "next" from the first must read them all.
     listed = {sitecheck.resolve("book/index.html", href.split("#")[0])[0] for href in
               page.eval_on_selector_all(".bd-docs-nav a.reference.internal", "as => as.map(a => a.getAttribute('href'))")}
     listed.add("book/index.html")
-    read, unrendered, untypeset = [], [], []
+    read = []
     while True:
         here = page.url[len(base):].split("#")[0]
         read.append(here)
-        facts = page.evaluate(PAGE_FACTS)
-        if facts["text"] < 20 or not facts["headings"] or not all(loaded for _, _, loaded in facts["images"]):
-            unrendered.append(here)
-        if facts["unrendered"]:
-            untypeset.append(here)
+        record(here, page.evaluate(PAGE_FACTS), *marks)
+        marks = len(recorder.errors), len(recorder.failed)
         following = page.locator("a.right-next")
         if not following.count() or len(read) > 200:
             break
         following.first.click()
         page.wait_for_load_state("load")
-    # Search works from files too.
+    for name in sitecheck.site_pages(site):
+        if name not in visits:
+            marks = len(recorder.errors), len(recorder.failed)
+            page.goto(base + name, wait_until="load")
+            record(name, page.evaluate(PAGE_FACTS), *marks)
     page.goto(base + f"search.html?q={SEARCH_TERM}")
     page.wait_for_selector("#search-results .search-summary")
     found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
     context.close()
-    assert sorted(read) == sorted(listed), "following 'next' misses or repeats pages of the sidebar"
+    return ReadFromFiles(visits, recorder, read, listed, found)
+
+
+def test_offline_bundle_reads_from_files_with_the_network_refused(from_files):
+    visits, recorder = from_files.visits, from_files.recorder
+    assert sorted(from_files.read) == sorted(from_files.listed), "following 'next' misses or repeats pages of the sidebar"
+    unrendered = [page for page in from_files.read if visits[page].facts["text"] < 20 or not visits[page].facts["headings"]
+                  or not all(loaded for _, _, loaded in visits[page].facts["images"])]
     assert unrendered == [], "pages with no text, no heading or a missing image"
-    assert untypeset == [], "pages whose math MathJax did not typeset offline"
-    assert SEARCH_LESSON in [href.split("#")[0] for href in found]
+    assert [page for page in from_files.read if visits[page].facts["unrendered"]] == [], \
+        "pages whose math MathJax did not typeset offline"
+    assert SEARCH_LESSON in [href.split("#")[0] for href in from_files.found]
     assert recorder.errors == []
     assert recorder.other_hosts == [] and recorder.refused == []
+
+
+def test_every_page_renders_from_files_math_included(from_files, site):
+    visits, recorder = from_files.visits, from_files.recorder
+    assert sorted(visits) == sorted(sitecheck.site_pages(site)), "the offline copy holds other pages than the site"
+    assert problems(visits, "errors") == {}
+    assert recorder.other_hosts == [] and recorder.refused == []
+    pages = {page: v.facts for page, v in visits.items() if "redirect" not in v.facts}
+    assert visits["index.html"].facts == {"redirect": "book/index.html"}
+    blank = [page for page, facts in pages.items() if facts["text"] < 20 or not facts["headings"]]
+    assert blank == [], "pages with no text or no heading"
+    broken_images = {page: [src for src, _, loaded in facts["images"] if not loaded]
+                     for page, facts in pages.items()}
+    assert {page: srcs for page, srcs in broken_images.items() if srcs} == {}
+    with_math = {page: facts["math"] for page, facts in pages.items() if facts["math"]}
+    assert with_math, "no page has math: the MathJax check would prove nothing"
+    assert {page: facts["unrendered"] for page, facts in pages.items() if facts["unrendered"]} == {}, \
+        "math left untypeset (MathJax did not run offline)"

@@ -21,9 +21,9 @@ sys.path.insert(0, str(CASES))
 import make_cases as mc
 
 
-from conftest import GRADER_GROUP  # noqa: E402
+from conftest import GRADER  # noqa: E402
 
-pytestmark = GRADER_GROUP
+pytestmark = [*GRADER]
 
 UNAVAILABLE = sandbox.availability()
 needs_isolation = pytest.mark.skipif(bool(UNAVAILABLE), reason=f"no isolation here: {UNAVAILABLE}")

@@ -16,9 +16,9 @@ from underwatch import sandbox
 
 UNAVAILABLE = sandbox.availability()
 
-from conftest import GRADER_GROUP  # noqa: E402
+from conftest import GRADER  # noqa: E402
 
-pytestmark = [GRADER_GROUP,
+pytestmark = [*GRADER,
               pytest.mark.skipif(bool(UNAVAILABLE), reason=f"no isolation here: {UNAVAILABLE}")]
 
 

@@ -65,7 +65,7 @@ def solved() -> nbformat.NotebookNode:
 CANARY_FILE = "/tmp/underwatch-canary-file.txt"  # a file outside every submission folder
 CLASSMATE = "/tmp/underwatch-canary-classmate.ipynb"  # another student's submission, graded in the same batch
 CANARY_ENV = "UNDERWATCH_GRADER_CANARY"  # a variable of the grader's environment
-LISTEN_PORT = 47613  # a TCP listener on the grader's loopback
+LISTEN_PORT = 29613  # a TCP listener on the grader's loopback, below the range bind(0) hands out (no kernel takes it)
 LISTEN_UNIX = "/tmp/underwatch-canary.sock"  # a Unix socket listener on the grader's disk
 DAEMON_MARKER = "underwatch-daemon-marker"  # in the command line of what a submission leaves behind
 

@@ -59,31 +59,42 @@ def _read(path: Path):
     return read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=path)
 
 
-def _run(path: str, timeout: int) -> tuple[str, float, str | None]:
+def _run(path: str, timeout: int, answers: bool) -> tuple[str, float, str | None, dict | None]:
     # In a worker process: one kernel, the notebook's own folder as working directory (as myst-nb).
+    import secrets
+
     import nbformat
     from jupyter_cache.executors.utils import single_nb_execution
 
+    from . import runner
     from .kernel import failed_to_start
 
     for attempt in (1, 2):
         nb = _read(Path(path))
+        lab = (nb.metadata.get("survlab") or {}).get("lab") if answers else None
+        marker = f"SURVLAB-ANSWERS-{secrets.token_hex(8)}:"
+        if lab:  # read back after the page's own cells, then removed: the cache holds the page as it is
+            nb.cells.append(nbformat.v4.new_code_cell(runner.collect_cell(lab, marker)))
         result = single_nb_execution(nb, cwd=str(Path(path).parent), allow_errors=False, timeout=timeout,
                                      meta_override=True, startup_timeout=30)
         if not failed_to_start(result.err):
             break
+    collected = runner.read_answers(nb.cells.pop(), marker) if lab else None
     error = None
     if result.err is not None:
         error = f"{type(result.err).__name__}\n{result.exc_string or ''}"
-    return nbformat.writes(nb), result.time, error
+    return nbformat.writes(nb), result.time, error, collected
 
 
 def execute_all(root: str | Path, cache_path: str | Path, jobs: int | None = None,
-                timeout: int = 120, log=print, env: dict[str, str] | None = None) -> list[Outcome]:
+                timeout: int = 120, log=print, env: dict[str, str] | None = None,
+                answers: bool = False) -> list[Outcome]:
     """Execute every notebook page not already in the cache, ``jobs`` at a time.
 
     ``env`` is added to the kernels' environment (the tests set NPY_DISABLE_CPU_FEATURES there,
-    to build the book as a machine with other numpy kernels would).
+    to build the book as a machine with other numpy kernels would). With ``answers``, each
+    lab's answer variables are read out of its kernel at the end, as ``runner`` reads them, and
+    kept in its cache record (``executed_answers``): the tests judge the book's own run.
     """
     import nbformat
     from jupyter_cache import get_cache
@@ -110,22 +121,35 @@ def execute_all(root: str | Path, cache_path: str | Path, jobs: int | None = Non
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=os.environ.update,
                              initargs=(dict(env or {}),)) as pool:
-        futures = {pool.submit(_run, str(p), timeout): p for p in todo}
+        futures = {pool.submit(_run, str(p), timeout, answers): p for p in todo}
         for future in as_completed(futures):
             path = futures[future]
             try:
-                text, seconds, error = future.result()
+                text, seconds, error, collected = future.result()
             except Exception as err:  # the worker itself died
-                text, seconds, error = None, 0.0, f"{type(err).__name__}: {err}"
+                text, seconds, error, collected = None, 0.0, f"{type(err).__name__}: {err}", None
             rel = path.relative_to(root)
             if error:
                 log(f"FAILED {rel} ({seconds:.1f} s): {error}")
             else:
                 cache.cache_notebook_bundle(
                     CacheBundleIn(nbformat.reads(text, as_version=4), str(path),
-                                  data={"execution_seconds": seconds}),
+                                  data={"execution_seconds": seconds, "answers": collected}),
                     check_validity=False, overwrite=True)
                 log(f"executed {rel} in {seconds:.1f} s")
             outcomes.append(Outcome(path, seconds, cached_before=False, error=error))
     log(f"{len(todo)} notebooks executed in {time.perf_counter() - started:.1f} s on {jobs} workers")
     return outcomes
+
+
+def executed_answers(cache_path: str | Path, page: str | Path) -> tuple["nbformat.NotebookNode", dict | None]:
+    """A page's executed notebook from the cache, and the answers ``execute_all(answers=True)``
+    read out of its kernel (None if they were not read)."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_path))
+    page = Path(page).resolve()
+    for record in cache.list_cache_records():
+        if Path(record.uri).resolve() == page:
+            return cache.get_cache_bundle(record.pk).nb, (record.data or {}).get("answers")
+    raise KeyError(f"{page} is not in the execution cache {cache_path}")

@@ -30,7 +30,8 @@ class Run:
     answers: dict[str, Any]  # only the answer variables that exist in the kernel
 
 
-def _collect_cell(lab_id: str, marker: str) -> str:
+def collect_cell(lab_id: str, marker: str) -> str:
+    """A last cell whose value carries the lab's answer variables as JSON, after ``marker``."""
     # The last expression's repr is read back; a fresh marker per run cannot be forged in advance.
     return (
         "import json as _survlab_json\n"
@@ -57,7 +58,7 @@ def run_and_collect(nb: nbformat.NotebookNode, cwd: str | Path, *, name: str = "
     labs.get(lab_id)  # fail early on an unknown lab
     marker = f"SURVLAB-ANSWERS-{secrets.token_hex(8)}:"
     own = nbformat.from_dict(nb)  # a copy: the caller's notebook stays as it was
-    own.cells.append(nbformat.v4.new_code_cell(_collect_cell(lab_id, marker)))
+    own.cells.append(nbformat.v4.new_code_cell(collect_cell(lab_id, marker)))
     try:
         kernel.execute(own, timeout=timeout, cwd=cwd)
     except CellTimeoutError as err:
@@ -69,7 +70,14 @@ def run_and_collect(nb: nbformat.NotebookNode, cwd: str | Path, *, name: str = "
                                 f"--- cell source ---\n{source}") from err
     except DeadKernelError as err:
         raise LabExecutionError(f"{name}: the kernel died (out of memory?): {err}") from err
-    collect = own.cells.pop()
+    answers = read_answers(own.cells.pop(), marker)
+    if answers is None:
+        raise LabExecutionError(f"{name}: the answers could not be read back from the kernel")
+    return Run(own, answers)
+
+
+def read_answers(collect: nbformat.NotebookNode, marker: str) -> dict[str, Any] | None:
+    """The answers a run of :func:`collect_cell` printed, or None if it printed none."""
     for out in collect.get("outputs", []):
         text = out.get("data", {}).get("text/plain", "") if out.get("output_type") == "execute_result" else ""
         try:
@@ -77,5 +85,5 @@ def run_and_collect(nb: nbformat.NotebookNode, cwd: str | Path, *, name: str = "
         except (ValueError, SyntaxError):
             continue
         if isinstance(value, str) and value.startswith(marker):
-            return Run(own, json.loads(value[len(marker):]))
-    raise LabExecutionError(f"{name}: the answers could not be read back from the kernel")
+            return json.loads(value[len(marker):])
+    return None
