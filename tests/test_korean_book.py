@@ -116,7 +116,7 @@ def test_every_korean_page_links_to_the_same_english_page(korean_site, html_buil
 
 
 def test_korean_pages_pass_axe_in_both_colour_modes(browser, korean_server, korean_site):
-    from test_browser import DESKTOP, Recorder, problems, visit_pages
+    from test_browser import DESKTOP, Recorder, colours_only_change, problems, visit_pages
 
     context = browser.new_context(viewport=DESKTOP)
     recorder = Recorder(context, korean_server)
@@ -125,6 +125,8 @@ def test_korean_pages_pass_axe_in_both_colour_modes(browser, korean_server, kore
     violations = {page: {scheme: [v["id"] for v in found] for scheme, found in v.violations.items() if found}
                   for page, v in visits.items()}
     assert {p: v for p, v in violations.items() if v} == {}
+    assert len([v for v in visits.values() if "dark" in v.violations]) == len(visits) - 1  # all but the redirect
+    assert colours_only_change(visits) == {}, "the dark theme changes more than colours: run every rule in it"
     assert problems(visits, "errors") == {} and problems(visits, "failed") == {}
 
 

@@ -98,7 +98,7 @@ def axe_violations(browser, path: Path) -> tuple[list, list, list]:
     page.goto(path.as_uri(), wait_until="load")
     images = page.evaluate("() => Array.from(document.images).map(i => [i.alt, i.complete && i.naturalWidth > 0])")
     page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(RUN_AXE, WCAG_TAGS)
+    violations = page.evaluate(RUN_AXE, {"type": "tag", "values": WCAG_TAGS})
     context.close()
     return violations, images, refused + errors
 
