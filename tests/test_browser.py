@@ -605,13 +605,11 @@ def from_files(browser, bundle, site) -> ReadFromFiles:
 
 
 def test_offline_bundle_reads_from_files_with_the_network_refused(from_files):
-    visits, recorder = from_files.visits, from_files.recorder
+    """"Next" after "next" reads the whole course, and search works, from files. (That every
+    page read shows its text, images and math is the next test's, on the same visit.)"""
+    recorder = from_files.recorder
     assert sorted(from_files.read) == sorted(from_files.listed), "following 'next' misses or repeats pages of the sidebar"
-    unrendered = [page for page in from_files.read if visits[page].facts["text"] < 20 or not visits[page].facts["headings"]
-                  or not all(loaded for _, _, loaded in visits[page].facts["images"])]
-    assert unrendered == [], "pages with no text, no heading or a missing image"
-    assert [page for page in from_files.read if visits[page].facts["unrendered"]] == [], \
-        "pages whose math MathJax did not typeset offline"
+    assert set(from_files.read) <= set(from_files.visits)
     assert SEARCH_LESSON in [href.split("#")[0] for href in from_files.found]
     assert recorder.errors == []
     assert recorder.other_hosts == [] and recorder.refused == []
