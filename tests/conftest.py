@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import shutil
 import threading
@@ -72,7 +73,9 @@ def build_book(out: Path, builder: str = "html", book: Path = ROOT, cache: Path 
 # they are one group too: one worker runs them in turn while the other runs the rest, and
 # their waits (time limits, sandboxes starting) leave it CPU. `make test` runs
 # `pytest -n auto --dist loadgroup --no-loadscope-reorder` (groups in the order below, not by size).
-GROUPS_LONGEST_FIRST = ("browser", "korean-book", "kits", "grader", "book", "pdf", "values")
+# "scheduling" (tests/test_xdist_groups.py) mostly waits on pytest runs of its own: started
+# among the groups, its waits overlap the other worker's work instead of ending the run alone.
+GROUPS_LONGEST_FIRST = ("browser", "korean-book", "kits", "grader", "book", "pdf", "values", "scheduling")
 
 
 def group(name: str) -> pytest.MarkDecorator:
@@ -112,7 +115,7 @@ def builds_the_book(config: pytest.Config) -> bool:
 
 
 BUILD_FIXTURES = {"executed_cache", "html_build", "pdf_build", "korean_executed_cache", "korean_html_build",
-                  "korean_pdf_build", "linux_kit", "every_kit"}
+                  "korean_pdf_build", "linux_kit", "kit_korean_runs", "every_kit"}
 
 
 def _kept(folder: Path, result: subprocess.CompletedProcess) -> None:
@@ -190,6 +193,24 @@ def korean_executed_cache(tmp_path_factory) -> Path:
         assert not failed, "Korean notebooks failed:\n" + "\n".join(failed)
 
     return shared_build(tmp_path_factory, "ko-executed", make) / "_build" / ".jupyter_cache"
+
+
+@pytest.fixture(scope="session")
+def linux_kit(executed_cache) -> Path:
+    import kits
+    return kits.linux_kit(executed_cache)
+
+
+@pytest.fixture(scope="session")
+def kit_korean_runs(tmp_path_factory, linux_kit) -> dict:
+    """The Linux kit installed offline and every Korean student edition run in its kernel, once
+    per run: tests/test_labkit.py judges the kit by it, tests/test_korean.py the Korean editions.
+    (The Korean editions' code is the English editions' code: test_labkit checks it.)"""
+    import kits
+
+    folder = shared_build(tmp_path_factory, "kit-ko-runs", lambda out: kits.install_and_run_student_editions(
+        linux_kit, out, "ko"))
+    return json.loads((folder / "report.json").read_text(encoding="utf-8"))
 
 
 def _korean_build(tmp_path_factory, cache: Path, builder: str):

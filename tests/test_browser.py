@@ -172,6 +172,8 @@ def visit_pages(context, recorder: Recorder, base: str, site: Path, *, axe: bool
     choice): the colour rules, once `colours_only_change` has checked that the dark theme
     shows and hides the same elements.
     """
+    if axe:  # in every page as it loads: ~0.03 s a page, against ~0.15 s for a script tag added after (measured)
+        context.add_init_script(path=str(AXE))
     tab = recorder.watch(context.new_page())
     tab.set_default_timeout(20_000)
     visits = {}
@@ -188,7 +190,6 @@ def visit_pages(context, recorder: Recorder, base: str, site: Path, *, axe: bool
             visit.facts = tab.evaluate(PAGE_FACTS)
             if axe:
                 tab.evaluate(PREPARE_FOR_AXE)
-                tab.add_script_tag(path=str(AXE))
                 for scheme in ("light", "dark"):
                     tab.emulate_media(color_scheme=scheme)
                     tab.wait_for_function("mode => document.documentElement.dataset.theme === mode", arg=scheme)

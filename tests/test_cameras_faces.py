@@ -173,11 +173,13 @@ def test_each_variants_outcome_survives_a_pixel_of_change(gray, which):
 
 def test_the_wide_search_raises_more_false_boxes_over_shifted_copies(gray):
     copies = faces.shifted_copies(gray)
-    assert len(copies) == 9
+    assert len(copies) == 4
     standard = faces.tally_detections(faces.detect_in_variants(copies))
     wide = faces.tally_detections(faces.detect_in_variants(copies, min_size=(24, 24), max_size=(300, 300)))
-    assert standard["face found"] == wide["face found"] == 9
-    assert standard["false detections"] <= 1 and wide["false detections"] >= 9  # a margin, not an exact count
+    assert standard["face found"] == wide["face found"] == 4
+    # What the page says in words, with a margin: the wide search raises more false boxes (at least
+    # one per copy), the standard search hardly any.
+    assert standard["false detections"] <= 1 and wide["false detections"] >= 4
 
 
 LAB3_OUTCOMES = """

@@ -3,7 +3,8 @@
 The Linux lab kit is built (its wheels come from PyPI once, then from pip's cache),
 installed into a fresh virtual environment with every index unreachable, and every lab's
 student edition is run in that environment's own kernel to the end: every check must
-answer. Every system's kit is also built (without notebooks) and resolved offline for each
+answer. (The Korean editions are the ones run: their code is the English editions' code,
+checked cell by cell, and they need the wheel's Korean texts too; tests/kits.py.) Every system's kit is also built (without notebooks) and resolved offline for each
 Python it supports with pip's --dry-run, markers judged for the target system; where this
 machine has that Python, the Linux kit is installed for real with its own install script.
 """
@@ -23,15 +24,15 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import NOTEBOOKS, OFFLINE_GUARD, ROOT
+import kits
+from conftest import NOTEBOOKS, ROOT
+from kits import find_python, offline_env, only_python, unpacked_kit, without_network
 from underwatch import editions, labkit
 
 from conftest import group  # noqa: E402
 
 pytestmark = group("kits")
 
-KIT_CACHE = ROOT / "_build" / "labkit-test"  # kept between runs; rebuilt when the lock or the library changes
-SYSTEM = "linux-x86_64"
 
 
 # ---------------------------------------------------------------- small rules, no network
@@ -186,61 +187,6 @@ def test_install_script_says_in_one_line_what_to_install_when_there_is_no_python
 
 # ---------------------------------------------------------------- the Linux kit, offline
 
-@pytest.fixture(scope="module")
-def linux_kit(executed_cache) -> Path:
-    """The Linux kit's folder, built with the network (PyPI), reused while nothing it holds changed."""
-    import hashlib
-    key = hashlib.sha256(b"".join(p.read_bytes() for p in [labkit.STUDENT_LOCK, *sorted(NOTEBOOKS.glob("*.md")),
-                                                           *sorted((ROOT / "ko" / "notebooks").glob("*.md")),
-                                                           Path(labkit.__file__), Path(editions.__file__)])
-                         ).hexdigest()[:16] + labkit.source_digest()
-    stamp = KIT_CACHE / ".key"
-    name = f"under-watch-labkit-{labkit.student_version()}-{SYSTEM}"
-    KIT_CACHE.parent.mkdir(parents=True, exist_ok=True)
-    with open(KIT_CACHE.with_name(KIT_CACHE.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time (another pytest may share _build/)
-        if not (stamp.is_file() and stamp.read_text() == key and (KIT_CACHE / f"{name}.zip").is_file()):
-            shutil.rmtree(KIT_CACHE, ignore_errors=True)
-            started = time.perf_counter()
-            labkit.build_kits([SYSTEM], KIT_CACHE, executed_cache)  # the run's executed notebooks: figures kept
-            print(f"built {name} in {time.perf_counter() - started:.0f} s")
-            stamp.write_text(key)
-    return KIT_CACHE / name
-
-
-def unpacked_kit(kit: Path, where: Path) -> Path:
-    """The kit as a student's unpacked copy, its 400 MB wheelhouse linked rather than copied
-    (pip only reads it; install.sh makes .venv beside it)."""
-    shutil.copytree(kit, where, ignore=shutil.ignore_patterns("wheelhouse"))
-    (where / "wheelhouse").symlink_to(kit / "wheelhouse", target_is_directory=True)
-    return where
-
-
-def offline_env(home: Path) -> dict[str, str]:
-    """An environment in which pip can reach no index: no configuration files, no index,
-    no find-links but the ones given, and every proxy pointing at a closed local port.
-    pip compiles no bytecode here (half of an install's CPU time): Python compiles what the
-    labs import when they import it, and a file that does not compile fails that import.
-    (pip reads PIP_NO_COMPILE inverted: "0" is --no-compile.)"""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV", "PYTHON", "JUPYTER"))}
-    env.update({"PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull, "PIP_NO_CACHE_DIR": "1", "PIP_NO_COMPILE": "0",
-                "PIP_DISABLE_PIP_VERSION_CHECK": "1", "HOME": str(home),
-                "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
-                "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9"})
-    return env
-
-
-def without_network(cmd: list[str]) -> list[str]:
-    """The command in a network namespace of its own, with only a loopback interface (the
-    kernel and nbconvert talk over 127.0.0.1), where the system allows it; otherwise as it
-    is, with only the environment's guards (PIP_NO_INDEX, dead proxies, OFFLINE_GUARD)."""
-    unshare, ip = shutil.which("unshare"), shutil.which("ip")
-    if unshare and ip and subprocess.run([unshare, "-rn", ip, "link", "set", "lo", "up"],
-                                         capture_output=True).returncode == 0:
-        return [unshare, "-rn", "sh", "-c", f'{ip} link set lo up && exec "$@"', "sh", *cmd]
-    return cmd
-
-
 def test_kit_holds_wheel_wheelhouse_notebooks_and_scripts(linux_kit):
     version = labkit.student_version()
     assert (linux_kit / labkit.wheel_name(version)).is_file()
@@ -266,44 +212,36 @@ def test_kit_holds_wheel_wheelhouse_notebooks_and_scripts(linux_kit):
     assert first.metadata["survlab"]["language"] == "ko" and 'set_language("ko")' in first.cells[0].source
 
 
-def test_linux_kit_installs_offline_and_runs_every_student_edition(linux_kit, tmp_path):
-    kit = tmp_path / linux_kit.name
-    unpacked_kit(linux_kit, kit)
-    env = offline_env(tmp_path / "home")
-    (tmp_path / "home").mkdir()
-    python = find_python(labkit.LOCK_PYTHON)
-    assert python, f"python{labkit.LOCK_PYTHON} is needed to test the kit"
-    # install.sh, as a student runs it, on a PATH where this is the only Python.
-    env["PATH"] = str(only_python(tmp_path / "bin", labkit.LOCK_PYTHON, python))
-    started = time.perf_counter()
-    result = subprocess.run(without_network(["sh", str(kit / "install.sh")]), env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    print(f"offline install of {kit.name}: {seconds:.0f} s")
-    bin_ = kit / ".venv" / "bin"
-    assert (bin_ / "jupyter-lab").is_file()
-    # Every lab's student edition, in the kit's own kernel, offline; each check must answer.
-    # One process of the kit's Python runs them all in turn (nbclient comes with JupyterLab).
-    runs = []
-    for notebook in sorted((kit / "notebooks").glob("*.ipynb")):
-        nb = nbformat.read(notebook, as_version=4)
-        nb.cells.insert(0, nbformat.v4.new_code_cell(OFFLINE_GUARD))
-        nb.cells.append(nbformat.v4.new_code_cell("import sys, survlab; print('KIT', sys.prefix, survlab.__file__)"))
-        runs.append(tmp_path / notebook.name)
-        nbformat.write(nb, runs[-1])
-    driver = ROOT / "scripts" / "run-student-editions.py"
-    result = subprocess.run(without_network([str(bin_ / "python"), str(driver), *map(str, runs)]),
-                            env=env, cwd=tmp_path, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def test_the_korean_editions_run_the_english_editions_code(linux_kit):
+    """Every code cell of a Korean student edition is its English edition's, but the first cell's
+    language: the kit's run of the Korean editions (next test) runs every English lab's code too."""
+    for english in sorted((linux_kit / "notebooks").glob("*.ipynb")):
+        korean = linux_kit / "notebooks" / "ko" / english.name
+        en_code, ko_code = ([c.source for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"]
+                            for p in (english, korean))
+        assert len(en_code) == len(ko_code) and en_code[1:] == ko_code[1:], english.name
+
+
+def test_linux_kit_installs_offline_and_runs_every_student_edition(kit_korean_runs):
+    """install.sh, as a student runs it with the network off, on a PATH where the lock's Python
+    is the only one; then every lab's student edition (the Korean ones: the English ones' code,
+    and the wheel's Korean texts too) in the kit's own kernel, offline: each check must answer."""
+    status, printed = kit_korean_runs["install"]
+    assert status == 0, printed
+    kit = Path(kit_korean_runs["kit"])
+    print(f"offline install of {kit.name}: {kit_korean_runs['install_seconds']} s")
+    assert (kit / ".venv" / "bin" / "jupyter-lab").is_file()
+    status, printed = kit_korean_runs["driver"]
+    assert status == 0, printed
+    runs = [Path(r) for r in kit_korean_runs["runs"]]
+    assert sorted(r.name for r in runs) == sorted(p.name for p in (kit / "notebooks").glob("*.ipynb"))
     for run in runs:
-        done = nbformat.read(run, as_version=4)
-        code = [c for c in done.cells if c.cell_type == "code"]
-        texts = ["".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in c.get("outputs", []))
-                 for c in code]
-        assert texts[1].startswith(f"Ready: survlab {labkit.student_version()}"), (run.name, texts[1])
+        code = kits.code_outputs(run)
+        texts = [text for _, text in code]
+        assert texts[1].startswith("준비 완료") and f"survlab {labkit.student_version()}" in texts[1], (run.name, texts[1])
         assert texts[-1].split()[1] == str(kit / ".venv") and texts[-1].split()[2].startswith(str(kit)), texts[-1]
-        checks = [t for c, t in zip(code, texts) if ".check(" in c.source]
-        assert checks and all("Not answered yet" in t for t in checks), (run.name, checks)
+        checks = [t for source, t in code if ".check(" in source]
+        assert checks and all("아직 답하지 않음" in t for t in checks), (run.name, checks)
     print(f"{len(runs)} student editions run in the kit's environment, offline")
 
 
@@ -317,30 +255,6 @@ def test_the_environment_check_names_what_to_run_when_survlab_is_missing(linux_k
 
 
 # ---------------------------------------------------------------- every system, every Python
-
-def find_python(version: str) -> str | None:
-    """An interpreter of this version on this machine (pyenv's builds, the system's, or PATH)."""
-    candidates = [*sorted(Path("/root/.pyenv/versions").glob(f"{version}.*/bin/python{version}")),
-                  Path(f"/usr/bin/python{version}"), Path(f"/usr/local/bin/python{version}")]
-    which = shutil.which(f"python{version}")
-    candidates += [Path(which)] if which else []
-    for candidate in candidates:
-        if candidate.is_file():
-            found = subprocess.run([str(candidate), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                                   capture_output=True, text=True)
-            if found.returncode == 0 and found.stdout.strip() == version:
-                return str(candidate)
-    return None
-
-
-def only_python(folder: Path, version: str, python: str) -> Path:
-    """A PATH folder whose only Python is this one (and the tools install.sh uses)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"python{version}").symlink_to(python)
-    for tool in ("dirname", "sh"):  # what install.sh and without_network's wrapper call by name
-        (folder / tool).symlink_to(shutil.which(tool))
-    return folder
-
 
 ALL_KITS = ROOT / "_build" / "labkit-test-all"  # wheelhouses only, no notebooks
 

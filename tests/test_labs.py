@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+from dataclasses import dataclass
 
 import nbformat
 import pytest
@@ -122,13 +123,62 @@ def book_values():
     return values.read(ROOT / "tests" / "reference" / "book-values.json")
 
 
-@pytest.mark.parametrize("lab_id", LAB_IDS)
-def test_blank_student_edition_runs_and_reports_not_answered(lab_id, tmp_path, monkeypatch, book_values):
-    # As a student on the oldest x86-64 would run it: every numpy kernel beyond the baseline off.
+def check_cell_of(student: nbformat.NotebookNode, name: str) -> str:
+    """The source of the cell that checks the answer ``name``."""
+    for cell in student.cells:
+        if cell.cell_type == "code" and any(isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "check"
+                                            and node.args and getattr(node.args[0], "value", None) == name
+                                            for node in ast.walk(ast.parse(cell.source))):
+            return cell.source
+    raise AssertionError(f"no cell checks {name!r}")
+
+
+@dataclass
+class StudentRun:
+    """One kernel run of a lab's student edition: top to bottom with every answer blank, then,
+    for each exercise, its wrong answer set and its check cell run again. The answers are read
+    only by their check cells (test_answers_are_read_only_by_their_check_cells), so this is what
+    a student who typed the wrong answers would see, for one lab run instead of two."""
+    blank: runner.Run
+    wrong: runner.Run
+    wrong_answers: dict  # exercise name -> (answer, the hint it must get)
+
+
+_student_runs: dict[str, StudentRun] = {}
+
+
+def student_run(lab_id: str, tmp_path) -> StudentRun:
+    if lab_id not in _student_runs:
+        lab = labs.get(lab_id)
+        student = editions.make_edition(editions.read_lab_source(SOURCES[lab_id]), student=True)
+        # As a student on the oldest x86-64 would run it: every numpy kernel beyond the baseline off.
+        nb = _prepared(student)
+        marker = f"BLANK-ANSWERS-{lab_id}:"
+        nb.cells.append(nbformat.v4.new_code_cell(runner.collect_cell(lab_id, marker)))
+        blank_cells = len(nb.cells)
+        wrong = {e.name: wrong_answer(e) for e in lab.exercises}
+        for name, (value, _) in wrong.items():
+            nb.cells.append(nbformat.v4.new_code_cell(f"{name} = {value!r}\n{check_cell_of(student, name)}"))
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("NPY_DISABLE_CPU_FEATURES", kernels.other_machines().get("baseline only", ""))
+            run = runner.run_and_collect(nb, tmp_path, name=f"student edition of {SOURCES[lab_id].name}",
+                                         timeout=TIMEOUT)
+        blank = nbformat.from_dict({**run.notebook, "cells": run.notebook.cells[:blank_cells]})
+        answers = runner.read_answers(blank.cells[-1], marker)
+        assert answers is not None, f"{SOURCES[lab_id].name}: the blank answers were not read back"
+        after = nbformat.from_dict({**run.notebook, "cells": run.notebook.cells[blank_cells:]})
+        _student_runs[lab_id] = StudentRun(runner.Run(blank, answers), runner.Run(after, run.answers), wrong)
+    return _student_runs[lab_id]
+
+
+# Both tests of a lab read one run, so they go to the same worker (one small xdist group per lab).
+ONE_WORKER_PER_LAB = [pytest.param(lab, marks=pytest.mark.xdist_group(f"student-{lab}")) for lab in LAB_IDS]
+
+
+@pytest.mark.parametrize("lab_id", ONE_WORKER_PER_LAB)
+def test_blank_student_edition_runs_and_reports_not_answered(lab_id, tmp_path, book_values):
+    run = student_run(lab_id, tmp_path).blank
     # What the page glues must still be what the book says (tests/reference/book-values.json).
-    monkeypatch.setenv("NPY_DISABLE_CPU_FEATURES", kernels.other_machines().get("baseline only", ""))
-    student = editions.make_edition(editions.read_lab_source(SOURCES[lab_id]), student=True)
-    run = _run(student, tmp_path, f"student edition of {SOURCES[lab_id].name}")
     page = f"notebooks/{SOURCES[lab_id].stem}"
     glued = {f"{page}::{name}": {"value": text, "kind": "glued"} for name, text in values.glue_in(run.notebook).items()}
     reference = {k: v for k, v in book_values.items() if k.startswith(page + "::") and k in glued}
@@ -141,20 +191,13 @@ def test_blank_student_edition_runs_and_reports_not_answered(lab_id, tmp_path, m
     assert "Correct" not in printed
 
 
-@pytest.mark.parametrize("lab_id", LAB_IDS)
+@pytest.mark.parametrize("lab_id", ONE_WORKER_PER_LAB)
 def test_wrong_answers_fail_with_a_hint(lab_id, tmp_path):
-    lab = labs.get(lab_id)
-    student = editions.make_edition(editions.read_lab_source(SOURCES[lab_id]), student=True)
-    wrong = {e.name: wrong_answer(e) for e in lab.exercises}
-    for cell in student.cells:  # fill each blank answer line with its wrong value
-        for name, (value, _) in wrong.items():
-            blank = editions.BLANK_LINE.format(name=name)
-            cell.source = cell.source.replace(blank, f"{name} = {value!r}")
-    run = _run(student, tmp_path, f"wrong answers in {SOURCES[lab_id].name}")
-    results = {r.exercise: r for r in lab.judge_all(run.answers)}
-    printed = _check_outputs(run.notebook)
-    for name, (_, hint) in wrong.items():
-        assert results[name].status == checks.WRONG, f"{lab_id}.{name}: {wrong[name][0]!r} judged {results[name]}"
+    student = student_run(lab_id, tmp_path)
+    results = {r.exercise: r for r in labs.get(lab_id).judge_all(student.wrong.answers)}
+    printed = _check_outputs(student.wrong.notebook)
+    for name, (answer, hint) in student.wrong_answers.items():
+        assert results[name].status == checks.WRONG, f"{lab_id}.{name}: {answer!r} judged {results[name]}"
         assert results[name].message == hint
         assert hint in printed, f"{lab_id}.{name}: hint not shown in the notebook"
 

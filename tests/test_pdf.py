@@ -39,6 +39,14 @@ def test_pdf_builds_with_every_chapter(pdf_build):
         assert title.lower() in text, f"chapter {title!r} is not in the PDF"
 
 
+def test_latexmk_writes_the_pdf_once(pdf_build):
+    """Three XeLaTeX passes write .xdv only; xdvipdfmx makes the PDF once (underwatch.sphinxext)."""
+    _, result = pdf_build
+    printed = result.stdout + result.stderr  # latexmk reports on stderr
+    assert printed.count("Running 'xelatex --no-pdf") >= 2, printed[-2000:]
+    assert printed.count("Running 'xdvipdfmx") == 1, printed[-2000:]
+
+
 def test_pdf_has_no_missing_glyphs_and_renders_hangul(pdf_build):
     latex, _ = pdf_build
     log = (latex / "under-watch.log").read_text(encoding="utf-8", errors="replace")

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import group
+
+pytestmark = group("scheduling")
+
 TOY_SUITE = {
     "test_shared_a.py": 'import pytest\npytestmark = pytest.mark.xdist_group("book")\n'
                         + "".join(f"def test_a{i}(): pass\n" for i in range(4)),

@@ -241,9 +241,10 @@ def image_variants(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FAC
 
 
 def shifted_copies(gray: np.ndarray | None = None, face: FaceBox = ASTRONAUT_FACE,
-                   max_shift: int = 2) -> list[Variant]:
+                   max_shift: int = 1) -> list[Variant]:
     """The photograph cut 0 to ``max_shift`` pixels shorter at the top and the left: the same scene,
-    framed a pixel or two differently, as two frames of a still camera would be."""
+    framed up to ``max_shift`` pixels differently, as two frames of a still camera would be:
+    (max_shift + 1)² copies, four by default (Lab 3 runs its slow wide search on each)."""
     gray = _check_gray(astronaut_gray() if gray is None else gray)
     return [Variant(Phrase("shifted {dr} down, {dc} right", dr=dr, dc=dc), gray[dr:, dc:],
                     FaceBox(face.row - dr, face.col - dc, face.width, face.height))
